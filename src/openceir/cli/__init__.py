@@ -1,0 +1,1 @@
+"""The `openceir` command: one module per command group, wired in `main.py`."""

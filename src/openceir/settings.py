@@ -1,0 +1,161 @@
+"""Settings: environment variables over an optional `openceir.toml`, validated by pydantic.
+
+The config file is read from `OPENCEIR_CONFIG`, else `./openceir.toml`, else
+`<data dir>/openceir.toml`. The country and its operators are configuration (DESIGN §4),
+as in DIRBS's `region` section.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from openceir.errors import ConfigError
+
+CONFIG_FILE_NAME = "openceir.toml"
+DEFAULT_DATA_DIR = Path("ceir-data")
+
+
+class Operator(BaseModel):
+    """A mobile network operator of the country, known by a short id."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")
+    name: str
+    mcc_mnc: list[str] = Field(default_factory=list)
+
+    @field_validator("mcc_mnc")
+    @classmethod
+    def _digits(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not (value.isascii() and value.isdigit() and len(value) in (5, 6)):
+                raise ValueError(f"mcc_mnc {value!r} must be 5 or 6 digits (MCC + MNC)")
+        return values
+
+
+class Region(BaseModel):
+    """The country the CEIR serves: its MCCs and calling code."""
+
+    name: str = "Examplestan"
+    country_mcc: list[str] = Field(default_factory=lambda: ["639"])
+    country_code: str = "254"
+
+    @field_validator("country_mcc")
+    @classmethod
+    def _mcc(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not (value.isascii() and value.isdigit() and len(value) == 3):
+                raise ValueError(f"country_mcc {value!r} must be 3 digits")
+        return values
+
+
+class Settings(BaseSettings):
+    """Everything configurable; read once at start-up and passed down explicitly."""
+
+    model_config = SettingsConfigDict(env_prefix="OPENCEIR_", extra="ignore")
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str | None = None
+    config_file: Path | None = None
+    region: Region = Field(default_factory=Region)
+    operators: list[Operator] = Field(default_factory=list)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over the config file, which arrives as init kwargs.
+        return (env_settings, init_settings)
+
+    @field_validator("operators")
+    @classmethod
+    def _unique_ids(cls, operators: list[Operator]) -> list[Operator]:
+        seen: set[str] = set()
+        for op in operators:
+            if op.id in seen:
+                raise ValueError(f"operator id {op.id!r} is configured twice")
+            seen.add(op.id)
+        return operators
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The store's URL: OPENCEIR_DATABASE_URL, else a SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'openceir.sqlite').as_posix()}"
+
+    def operator(self, operator_id: str) -> Operator:
+        """The configured operator with this id, or a ConfigError naming the known ones."""
+        for op in self.operators:
+            if op.id == operator_id:
+                return op
+        known = ", ".join(op.id for op in self.operators) or "none configured"
+        raise ConfigError(
+            f"operator {operator_id!r} is not configured (known: {known}); "
+            f"add it under [[operators]] in {CONFIG_FILE_NAME}"
+        )
+
+
+def find_config_file(environ: Mapping[str, str], cwd: Path) -> Path | None:
+    """Where the config file is: OPENCEIR_CONFIG, ./openceir.toml, or <data dir>/openceir.toml."""
+    explicit = environ.get("OPENCEIR_CONFIG")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"OPENCEIR_CONFIG names {path}, which is not a file")
+        return path
+    local = cwd / CONFIG_FILE_NAME
+    if local.is_file():
+        return local
+    data_dir = Path(environ.get("OPENCEIR_DATA_DIR", DEFAULT_DATA_DIR))
+    if not data_dir.is_absolute():
+        data_dir = cwd / data_dir
+    in_data = data_dir / CONFIG_FILE_NAME
+    return in_data if in_data.is_file() else None
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Parse a TOML config file, or raise a ConfigError naming the file and the problem."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, cwd: Path | None = None, **overrides: Any
+) -> Settings:
+    """Build the settings from the environment, the config file and explicit overrides."""
+    environ = os.environ if environ is None else environ
+    cwd = Path.cwd() if cwd is None else cwd
+    path = find_config_file(environ, cwd)
+    data: dict[str, Any] = read_config_file(path) if path else {}
+    data.update(overrides)
+    if path:
+        data["config_file"] = path
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        origin = f"{path}: " if path else ""
+        raise ConfigError(f"{origin}setting {where}: {first['msg']}") from None
+    if not settings.data_dir.is_absolute():
+        settings.data_dir = cwd / settings.data_dir
+    return settings
+
+
+__all__ = ["Operator", "Region", "Settings", "find_config_file", "load_settings"]

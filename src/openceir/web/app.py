@@ -1,0 +1,30 @@
+"""The app factory: everything the web needs is passed in; no hidden globals."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from openceir import __version__
+from openceir.settings import Settings
+from openceir.web import errors
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the ASGI app for these settings: API, standard interfaces and portal."""
+    app = FastAPI(
+        title="openceir",
+        version=__version__,
+        description="Central Equipment Identity Register: REST API and standard interfaces.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    errors.install(app)
+
+    @app.get("/api/v1/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """Liveness: the process answers and knows its version."""
+        return {"status": "ok", "version": __version__}
+
+    return app

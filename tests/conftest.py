@@ -1,0 +1,73 @@
+"""Shared fixtures: a fresh data dir, and a store on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from openceir.settings import Operator, Region, Settings
+from openceir.store.session import dispose_all
+
+POSTGRES_URL = os.environ.get("OPENCEIR_TEST_POSTGRES_URL")
+NO_POSTGRES = (
+    "no PostgreSQL for tests: set OPENCEIR_TEST_POSTGRES_URL to a server's admin URL "
+    "(.ci/run starts a throwaway cluster and sets it)"
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _fresh_postgres_database() -> Iterator[str]:
+    """Create an empty database on the test server for one test and drop it afterwards."""
+    admin_url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"openceir_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        dispose_all()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty store URL, once per backend; PostgreSQL skips with a reason when absent."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        dispose_all()
+        return
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    yield from _fresh_postgres_database()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Settings for a two-operator country with a fresh data dir and store."""
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        region=Region(name="Testland", country_mcc=["639"], country_code="254"),
+        operators=[
+            Operator(id="alpha", name="Alpha Mobile", mcc_mnc=["63901"]),
+            Operator(id="beta", name="Beta Telecom", mcc_mnc=["63902", "63903"]),
+        ],
+    )
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The project's shared folder (specs); tests that need it skip when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared/ is absent (it holds the 3GPP specs); CI provides it")
+    return SHARED
