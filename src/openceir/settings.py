@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     config_file: Path | None = None
     region: Region = Field(default_factory=Region)
     operators: list[Operator] = Field(default_factory=list)
+    handle_prefix: str = Field(default="21.T99999", pattern=r"^[0-9]+(\.[0-9A-Za-z]+)*$")
+    public_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def settings_customise_sources(
