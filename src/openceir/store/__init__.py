@@ -1,5 +1,6 @@
 """The operational store: registers, jobs, audit log; SQLite by default, PostgreSQL at scale."""
 
+from openceir.store import registers  # noqa: F401  (registers its tables on Base)
 from openceir.store.base import Base
 from openceir.store.migrate import current_revision, head_revisions, upgrade
 from openceir.store.models import AuditEntry, ImportJob, OperatorRow
