@@ -72,6 +72,16 @@ def fold(hashes: Sequence[bytes]) -> bytes:
     return acc
 
 
+def perfect_root(hashes: Sequence[bytes]) -> bytes:
+    """The root over a power-of-two count of node hashes (a perfect subtree), bottom up."""
+    layer = list(hashes)
+    if not layer or len(layer) & (len(layer) - 1):
+        raise ValueError(f"merkle: perfect_root needs a power of two hashes, got {len(layer)}")
+    while len(layer) > 1:
+        layer = [node_hash(layer[i], layer[i + 1]) for i in range(0, len(layer), 2)]
+    return layer[0]
+
+
 def _read(reader: HashReader, nodes: list[Node]) -> list[bytes]:
     got = list(reader(nodes))
     if len(got) != len(nodes):
@@ -260,6 +270,7 @@ __all__ = [
     "leaf_hash",
     "memory_reader",
     "node_hash",
+    "perfect_root",
     "range_nodes",
     "root_from_inclusion_proof",
     "tree_root",
