@@ -249,6 +249,25 @@ def verify_consistency(
         raise ProofError(f"merkle: consistency proof does not match the root of size {new}")
 
 
+def extend_levels(levels: list[bytearray]) -> None:
+    """Add every newly complete interior node to `levels`, rows of concatenated hashes.
+
+    levels[0] holds leaf hashes; levels[k][32*i:32*i+32] is node (k, i). Each new node
+    hashes one contiguous 64-byte slice of the row below, so a batch costs one hash per
+    new node and no per-node objects but the digest.
+    """
+    sha = hashlib.sha256
+    k = 0
+    while len(levels[k]) >= 2 * HASH_SIZE:
+        if k + 1 == len(levels):
+            levels.append(bytearray())
+        below, above = levels[k], levels[k + 1]
+        step = 2 * HASH_SIZE
+        for i in range(len(above) // HASH_SIZE, len(below) // step):
+            above += sha(b"\x01" + below[step * i : step * (i + 1)]).digest()
+        k += 1
+
+
 def memory_reader(levels: Sequence[Sequence[bytes]]) -> HashReader:
     """A HashReader over in-memory levels: levels[l][i] is the hash of node (l, i)."""
 
@@ -265,6 +284,7 @@ __all__ = [
     "Node",
     "ProofError",
     "consistency_proof",
+    "extend_levels",
     "fold",
     "inclusion_proof",
     "leaf_hash",
