@@ -1,0 +1,34 @@
+"""Importers over one shared pipeline: operator dumps into the lake, registers into the store.
+
+`run_import(settings, kind, path, ...)` reads a `.csv`, `.csv.gz` or `.zip`, validates every
+row, runs the data-quality checks (DESIGN §5), stages, commits atomically and records the
+import job; `SOURCES` lists the kinds (operator, tac, stolen, registration, pairing, exempt,
+barred, barred-tac, monitoring).
+"""
+
+from openceir.ingest.checks import SPECS, CheckResult
+from openceir.ingest.pipeline import (
+    KIND_ALIASES,
+    SOURCES,
+    Hooks,
+    ImportResult,
+    ensure_schema,
+    reconcile,
+    run_import,
+    source_for,
+)
+from openceir.ingest.tac_catalog import rats_from_bands
+
+__all__ = [
+    "KIND_ALIASES",
+    "SOURCES",
+    "SPECS",
+    "CheckResult",
+    "Hooks",
+    "ImportResult",
+    "ensure_schema",
+    "rats_from_bands",
+    "reconcile",
+    "run_import",
+    "source_for",
+]

@@ -1,0 +1,651 @@
+"""The one import pipeline: read -> validate -> check -> stage -> commit atomically -> record.
+
+Every kind of file goes through `run_import`. Ordering across the store and the lake:
+
+1. record the job as `running` (its own transaction);
+2. stage: register rows are parsed in memory; operator rows go to new Parquet files that no
+   manifest lists yet;
+3. in ONE store transaction: the register changes and the job row set to `succeeded` (for an
+   operator dump, the job row also carries the lake's new file lists);
+4. switch the lake manifest (`os.replace`), then delete unlisted files.
+
+A failure before 3 leaves the store and lake as they were (new files are unlisted garbage)
+and the job `failed` with its error and checks. A crash between 3 and 4 leaves the previous
+lake state readable; the next lake writer (`reconcile`) switches the committed job's files in.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import Session
+
+from openceir.errors import ConfigError, InputError, IntegrityError, NotFound, OpenceirError
+from openceir.ingest import checks as _checks
+from openceir.ingest import diff as _diff
+from openceir.ingest import files, jobs, operator_dump, tac_catalog
+from openceir.ingest.lists import LIST_SOURCES
+from openceir.ingest.source import FieldError, Source
+from openceir.lake import manifest as _manifest
+from openceir.lake import parquet as _parquet
+from openceir.settings import Settings
+from openceir.store.migrate import current_revision, head_revisions
+from openceir.store.registers import REGISTERS, RegisterRow, TacCatalog
+from openceir.store.session import connect, session_scope
+
+SOURCES: dict[str, Source] = {
+    s.kind: s for s in (operator_dump.SOURCE, tac_catalog.SOURCE, *LIST_SOURCES)
+}
+"""Every importable kind by its `openceir import KIND` name."""
+
+KIND_ALIASES: dict[str, str] = {
+    **{s.dirbs_kind: s.kind for s in SOURCES.values() if s.dirbs_kind},
+    "golden": "exempt",
+    "barred-imei": "barred",
+    "barred_tac": "barred-tac",
+}
+"""DIRBS importer names (stolen_list, golden_list, ...) accepted for the same files."""
+
+MAX_ERRORS = 100
+"""Per-row errors kept for the report (all are counted)."""
+MIN_ROWS_FOR_SIZE_CHECKS = 10
+"""A list smaller than this may shrink or grow freely (list_shrink / list_growth not run)."""
+
+
+@dataclass
+class Hooks:
+    """Test seams: raising in one simulates a crash at that point of an import."""
+
+    after_stage: Callable[[], None] | None = None
+    """After staging (new Parquet files written), before the store commit."""
+    after_commit: Callable[[], None] | None = None
+    """After the store commit, before the lake manifest switch."""
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or why it did nothing)."""
+
+    kind: str
+    source_file: str
+    sha256: str
+    status: str  # "succeeded" or "unchanged"
+    job_id: int | None
+    operator_id: str | None = None
+    rows_read: int = 0
+    rows_valid: int = 0
+    rows_rejected: int = 0
+    counts: dict[str, Any] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class _State:
+    committed: bool = False
+    switched: bool = False
+    counts: dict[str, Any] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    rows: tuple[int, int, int] = (0, 0, 0)
+
+
+def source_for(kind: str) -> Source:
+    """The Source for an import kind (or its DIRBS name), or NotFound listing the kinds."""
+    name = KIND_ALIASES.get(kind, kind)
+    if name not in SOURCES:
+        raise NotFound(f"no importer {kind!r}; known: {', '.join(SOURCES)}")
+    return SOURCES[name]
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Fail in one line when the store is not migrated to the newest schema."""
+    current, heads = current_revision(engine), head_revisions()
+    if not heads <= current:
+        at = ", ".join(sorted(current)) or "empty"
+        raise ConfigError(
+            f"the store's schema is {at}, not the newest ({', '.join(sorted(heads))}); "
+            "run: openceir db upgrade"
+        )
+
+
+def run_import(
+    settings: Settings,
+    kind: str,
+    path: Path | str,
+    *,
+    operator_id: str | None = None,
+    delta: bool = False,
+    disable: Iterable[str] = (),
+    thresholds: Mapping[str, float] | None = None,
+    engine: Engine | None = None,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+    hooks: Hooks | None = None,
+) -> ImportResult:
+    """Import one file of `kind`; atomic, recorded as an import job, a no-op when repeated.
+
+    `disable` names checks to skip (recorded as disabled); `thresholds` overrides defaults
+    (`checks.SPECS`). `today` sets the register rows' start/end date and the future-date
+    check (default: today in UTC). Raises InputError (bad file, failed check), ConfigError
+    (store not upgraded, operator not configured) or NotFound (unknown kind).
+    """
+    started = time.monotonic()
+    source = source_for(kind)
+    hooks = hooks or Hooks()
+    say = progress or (lambda _stage: None)
+    today = today or datetime.now(UTC).date()
+    path = Path(path)
+    if source.kind == "operator":
+        if not operator_id:
+            raise InputError("an operator dump needs the operator id", field="operator")
+        settings.operator(operator_id)
+        if delta:
+            raise InputError("operator dumps have no --delta form", field="delta")
+    elif operator_id is not None:
+        raise InputError(f"{source.title} files are national: give no operator id")
+    limits = _checks.thresholds(thresholds)
+    disabled = _checks.validate_names(disable)
+    engine = engine or connect(settings.sqlalchemy_url)
+    ensure_schema(engine)
+    if not path.is_file():
+        raise InputError("no such file", source=str(path))
+    say("hashing")
+    digest = files.sha256(path)
+    with session_scope(engine) as session:
+        earlier = jobs.find_succeeded(session, source.kind, digest, operator_id)
+        if earlier is not None:
+            when = earlier.finished_at or earlier.started_at
+            return ImportResult(
+                kind=source.kind,
+                source_file=path.name,
+                sha256=digest,
+                status="unchanged",
+                job_id=earlier.id,
+                operator_id=operator_id,
+                message=(
+                    f"{path.name} was already imported as job {earlier.id} on "
+                    f"{when:%Y-%m-%d %H:%M}; nothing changed"
+                ),
+                seconds=time.monotonic() - started,
+            )
+    job_id = jobs.start(engine, source.kind, path.name, digest, operator_id)
+    state = _State()
+    try:
+        say("reading header")
+        header = files.read_header(path, source.delimiters)
+        positions = source.resolve(header, path.name, delta=delta)
+        if source.kind == "operator":
+            assert operator_id is not None
+            message = _import_dump(
+                settings,
+                engine,
+                source,
+                path,
+                header,
+                positions,
+                operator_id,
+                job_id,
+                limits,
+                disabled,
+                today,
+                state,
+                say,
+                hooks,
+            )
+        else:
+            message = _import_register(
+                engine,
+                source,
+                path,
+                header,
+                positions,
+                delta,
+                job_id,
+                limits,
+                disabled,
+                today,
+                state,
+                say,
+                hooks,
+            )
+    except BaseException as exc:
+        if not state.committed:
+            reason = str(exc) if isinstance(exc, OpenceirError) else f"internal error: {exc!r}"
+            read, valid, rejected = state.rows
+            jobs.fail(
+                engine,
+                job_id,
+                reason,
+                rows_read=read,
+                rows_valid=valid,
+                rows_rejected=rejected,
+                counts=state.counts,
+                checks=state.checks,
+            )
+        raise
+    read, valid, rejected = state.rows
+    return ImportResult(
+        kind=source.kind,
+        source_file=path.name,
+        sha256=digest,
+        status="succeeded",
+        job_id=job_id,
+        operator_id=operator_id,
+        rows_read=read,
+        rows_valid=valid,
+        rows_rejected=rejected,
+        counts=state.counts,
+        checks=state.checks,
+        message=message,
+        seconds=time.monotonic() - started,
+    )
+
+
+# -- operator dumps -> lake ---------------------------------------------------------------
+
+
+def _import_dump(
+    settings: Settings,
+    engine: Engine,
+    source: Source,
+    path: Path,
+    header: files.Header,
+    positions: Mapping[str, int],
+    operator_id: str,
+    job_id: int,
+    limits: Mapping[str, float],
+    disabled: set[str],
+    today: date,
+    state: _State,
+    say: Callable[[str], None],
+    hooks: Hooks,
+) -> str:
+    root = _manifest.lake_dir(settings.data_dir)
+    with _manifest.lock(root):
+        _reconcile_locked(engine, root)
+        current = _manifest.read(root)
+        staging_dir = root / "_staging" / f"job-{job_id}"
+        con = _parquet.connect(staging_dir / "spill")
+        try:
+            with session_scope(engine) as session:
+                tacs = list(
+                    session.scalars(select(TacCatalog.tac).where(TacCatalog.end_date.is_(None)))
+                )
+                history = jobs.operator_history(session, operator_id, operator_dump.HISTORY)
+            kind = files.compression(path)
+            csv_path = files.extract(path, staging_dir)
+            ctx = operator_dump.DumpContext(
+                source_name=path.name,
+                csv_path=csv_path,
+                header=header,
+                positions=positions,
+                operator=settings.operator(operator_id),
+                country_mcc=settings.region.country_mcc,
+                today=today,
+                tacs=tacs,
+                history=history,
+                limits=limits,
+                disabled=disabled,
+                staging_dir=staging_dir,
+                compression="gzip" if kind == "gzip" else "none",
+            )
+            say("validating rows")
+            staged = operator_dump.stage(con, ctx)
+            valid = staged.rows_read - staged.rows_rejected
+            state.rows = (staged.rows_read, valid, staged.rows_rejected)
+            state.counts = dict(staged.counts)
+            state.checks = [r.to_json() for r in staged.results]
+            error = _checks.failure(staged.results, path.name)
+            if error is not None:
+                raise error
+            say("writing the lake")
+            changes, written = operator_dump.write_lake(con, staged, root, operator_id, current)
+            if hooks.after_stage:
+                hooks.after_stage()
+            state.counts = {**state.counts, "written": written, "lake": changes}
+            say("committing")
+            with session_scope(engine) as session:
+                jobs.finish(
+                    session,
+                    job_id,
+                    "succeeded",
+                    rows_read=staged.rows_read,
+                    rows_valid=valid,
+                    rows_rejected=staged.rows_rejected,
+                    counts=state.counts,
+                    checks=state.checks,
+                )
+            state.committed = True
+            if hooks.after_commit:
+                hooks.after_commit()
+            _manifest.write(root, _manifest.apply(current, changes, job_id))
+            state.switched = True
+        finally:
+            con.close()
+            if state.committed and not state.switched:
+                _manifest.collect_garbage(root, _with_pending(_manifest.read(root), state))
+            else:
+                _manifest.collect_garbage(root, _manifest.read(root))
+    months = sorted(changes["observations"][operator_id])
+    return (
+        f"Imported {path.name} for {operator_id} as job {job_id}: {staged.rows_read} rows "
+        f"({staged.rows_rejected} rejected) over {staged.counts['days']} days into "
+        f"{', '.join(months) or 'no month'}; {written['observations']} triplets in those months"
+    )
+
+
+def _with_pending(current: Mapping[str, Any], state: _State) -> dict[str, Any]:
+    """The manifest plus a committed job's files, so garbage collection keeps them."""
+    return _manifest.apply(current, state.counts.get("lake", {}), None)
+
+
+def _reconcile_locked(engine: Engine, root: Path) -> list[int]:
+    """Switch in lake changes of committed jobs the manifest does not hold yet."""
+    current = _manifest.read(root)
+    with session_scope(engine) as session:
+        pending = [
+            (j.id, j.counts["lake"]) for j in jobs.lake_pending(session, current.get("last_job_id"))
+        ]
+    applied = []
+    for job_id, changes in pending:
+        paths = [
+            p
+            for ops in changes.values()
+            for months in ops.values()
+            for rels in months.values()
+            for p in rels
+        ]
+        missing = [p for p in paths if not (root / p).exists()]
+        if missing:
+            raise IntegrityError(
+                f"import job {job_id} succeeded but its lake file {missing[0]} is gone; "
+                "re-import that file after marking the job failed"
+            )
+        current = _manifest.apply(current, changes, job_id)
+        applied.append(job_id)
+    if applied:
+        _manifest.write(root, current)
+    _manifest.collect_garbage(root, current)
+    return applied
+
+
+def reconcile(settings: Settings, engine: Engine | None = None) -> list[int]:
+    """Finish interrupted lake switches (after a crash); returns the job ids switched in."""
+    engine = engine or connect(settings.sqlalchemy_url)
+    ensure_schema(engine)
+    root = _manifest.lake_dir(settings.data_dir)
+    with _manifest.lock(root):
+        return _reconcile_locked(engine, root)
+
+
+# -- register lists -> store --------------------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    rows: list[_diff.Row]
+    rows_read: int
+    errors: list[tuple[int, str | None, str]]
+    error_count: int
+
+
+def _read_rows(
+    path: Path,
+    source: Source,
+    header: files.Header,
+    delta: bool,
+    model: type[RegisterRow],
+) -> _Parsed:
+    """Parse every row with the source's parser; collect per-row errors up to MAX_ERRORS."""
+    assert source.parse is not None
+    names = [source.aliases.get(c, c) for c in header.columns]
+    width = len(names)
+    parsed = _Parsed([], 0, [], 0)
+
+    def error(line: int, field_name: str | None, message: str) -> None:
+        parsed.error_count += 1
+        if len(parsed.errors) < MAX_ERRORS:
+            parsed.errors.append((line, field_name, message))
+
+    line = 1
+    try:
+        with files.open_text(path) as fh:
+            reader = csv.reader(fh, delimiter=header.delimiter)
+            next(reader, None)
+            for record in reader:
+                line = reader.line_num
+                if not record or record == [""]:
+                    continue
+                parsed.rows_read += 1
+                if len(record) != width:
+                    error(line, None, f"{len(record)} fields, expected {width} as in the header")
+                    continue
+                data = {n: (v if v.strip() else None) for n, v in zip(names, record, strict=True)}
+                change = None
+                if delta:
+                    word = (data.pop("change_type") or "").strip().lower()
+                    change = _diff.CHANGE_TYPES.get(word)
+                    if change is None:
+                        error(line, "change_type", f"{word!r}: expected add, remove or update")
+                        continue
+                try:
+                    rec = source.parse(data)
+                except FieldError as exc:
+                    error(line, exc.field, exc.message)
+                    continue
+                parsed.rows.append(
+                    _diff.Row(
+                        line,
+                        tuple(rec[k] for k in model.KEY),
+                        tuple(rec[v] for v in model.VALUES),
+                        change,
+                    )
+                )
+    except csv.Error as exc:
+        raise InputError(
+            f"{exc}; expected a well-formed CSV row", source=path.name, line=line + 1
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(
+            "not valid UTF-8 text; expected a UTF-8 CSV file", source=path.name, line=line + 1
+        ) from None
+    except files.READ_ERRORS as exc:
+        raise files.read_error(path, exc, line=line + 1) from None
+    return parsed
+
+
+def _current(session: Session, model: type[RegisterRow]) -> dict[_diff.Key, tuple[int, Any]]:
+    """The register's current rows: key -> (row id, values)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    cols = [table.c.id, *(table.c[k] for k in model.KEY), *(table.c[v] for v in model.VALUES)]
+    out: dict[_diff.Key, tuple[int, Any]] = {}
+    nkey = len(model.KEY)
+    for row in session.execute(select(*cols).where(table.c.end_date.is_(None))):
+        out.setdefault(tuple(row[1 : 1 + nkey]), (row[0], tuple(row[1 + nkey :])))
+    return out
+
+
+def _apply(
+    session: Session,
+    model: type[RegisterRow],
+    change: _diff.Diff,
+    current: Mapping[_diff.Key, tuple[int, Any]],
+    job_id: int,
+    day: date,
+) -> None:
+    """Close removed and updated rows, open added and updated ones (never update in place)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    closing = [current[k][0] for k in (*change.removes, *change.updates)]
+    for i in range(0, len(closing), 500):
+        session.execute(
+            update(table)
+            .where(table.c.id.in_(closing[i : i + 500]))
+            .values(end_date=day, end_job_id=job_id)
+        )
+    opening = [
+        {
+            **dict(zip(model.KEY, key, strict=True)),
+            **dict(zip(model.VALUES, values, strict=True)),
+            "start_date": day,
+            "job_id": job_id,
+        }
+        for key, values in (*change.adds.items(), *change.updates.items())
+    ]
+    for i in range(0, len(opening), 5000):
+        session.execute(insert(table), opening[i : i + 5000])
+
+
+def _import_register(
+    engine: Engine,
+    source: Source,
+    path: Path,
+    header: files.Header,
+    positions: Mapping[str, int],
+    delta: bool,
+    job_id: int,
+    limits: Mapping[str, float],
+    disabled: set[str],
+    today: date,
+    state: _State,
+    say: Callable[[str], None],
+    hooks: Hooks,
+) -> str:
+    model = REGISTERS[source.kind]
+    say("validating rows")
+    parsed = _read_rows(path, source, header, delta, model)
+    read = parsed.rows_read
+    results: list[_checks.CheckResult] = []
+    invalid = _checks.evaluate(
+        "invalid_rows",
+        parsed.error_count / read if read else 0.0,
+        limits,
+        disabled,
+        count=parsed.error_count,
+    )
+    if parsed.errors:
+        _line, field_name, message = parsed.errors[0]
+        invalid.examples = [(ln, None) for ln, _f, _m in parsed.errors[:5]]
+        invalid.field = field_name
+        invalid.detail = message
+    results.append(invalid)
+    rows, duplicates, conflicts = _diff.collapse(parsed.rows)
+    conflict = _checks.evaluate(
+        "conflicting_rows",
+        len(conflicts) / read if read else 0.0,
+        limits,
+        disabled,
+        count=len(conflicts),
+    )
+    if conflicts:
+        first = conflicts[0]
+        conflict.examples = [(c.line, None) for c in conflicts[:5]]
+        conflict.detail = (
+            f"key {_show_key(first.key)} also on line {first.first_line} with other values"
+        )
+    results.append(conflict)
+    state.rows = (read, len(parsed.rows), parsed.error_count)
+    state.counts = {"rows": read, "duplicates": duplicates, "conflicts": len(conflicts)}
+    state.checks = [r.to_json() for r in results]
+    error = _checks.failure(results, path.name)
+    if error is not None:
+        raise error
+    say("comparing with the register")
+    with session_scope(engine) as session:
+        current = _current(session, model)
+        values = {k: v for k, (_id, v) in current.items()}
+        if delta:
+            change, delta_errors = _diff.delta(values, rows)
+            if delta_errors:
+                bad = delta_errors[0]
+                more = f" ({len(delta_errors) - 1} more such rows)" if len(delta_errors) > 1 else ""
+                raise InputError(
+                    f"{bad.message}{more}", source=path.name, line=bad.line, field="change_type"
+                )
+        else:
+            change = _diff.full(values, rows)
+        results.extend(_size_checks(len(current), change, limits, disabled))
+        state.counts = {
+            **state.counts,
+            **change.counts(),
+            "before": len(current),
+            "after": len(current) + len(change.adds) - len(change.removes),
+        }
+        state.checks = [r.to_json() for r in results]
+        error = _checks.failure(results, path.name)
+        if error is not None:
+            raise error
+        if hooks.after_stage:
+            hooks.after_stage()
+        say("committing")
+        _apply(session, model, change, current, job_id, today)
+        jobs.finish(
+            session,
+            job_id,
+            "succeeded",
+            rows_read=read,
+            rows_valid=len(parsed.rows),
+            rows_rejected=parsed.error_count,
+            counts=state.counts,
+            checks=state.checks,
+        )
+    state.committed = True
+    counts = change.counts()
+    return (
+        f"Imported {path.name} ({source.title}{', delta' if delta else ''}) as job {job_id}: "
+        f"{read} rows, {parsed.error_count} rejected, {duplicates} duplicates; "
+        f"{counts['added']} added, {counts['removed']} removed, {counts['updated']} updated"
+    )
+
+
+def _show_key(key: _diff.Key) -> str:
+    return "/".join(str(k) for k in key if k is not None)
+
+
+def _size_checks(
+    before: int, change: _diff.Diff, limits: Mapping[str, float], disabled: set[str]
+) -> list[_checks.CheckResult]:
+    """list_shrink and list_growth, run when the list had at least MIN_ROWS_FOR_SIZE_CHECKS."""
+    if before < MIN_ROWS_FOR_SIZE_CHECKS:
+        reason = f"not run: the list had {before} rows (< {MIN_ROWS_FOR_SIZE_CHECKS})"
+        return [
+            _checks.evaluate("list_shrink", None, limits, disabled, not_run=reason),
+            _checks.evaluate("list_growth", None, limits, disabled, not_run=reason),
+        ]
+    after = before + len(change.adds) - len(change.removes)
+    shrink = _checks.evaluate(
+        "list_shrink",
+        len(change.removes) / before,
+        limits,
+        disabled,
+        count=len(change.removes),
+        detail=f"{len(change.removes)} of {before} current rows would be removed",
+    )
+    growth = _checks.evaluate(
+        "list_growth",
+        max(after - before, 0) / before,
+        limits,
+        disabled,
+        count=max(after - before, 0),
+        detail=f"the list would grow from {before} to {after} rows",
+    )
+    return [shrink, growth]
+
+
+__all__ = [
+    "KIND_ALIASES",
+    "SOURCES",
+    "Hooks",
+    "ImportResult",
+    "ensure_schema",
+    "reconcile",
+    "run_import",
+    "source_for",
+]
