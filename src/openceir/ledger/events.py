@@ -1,0 +1,185 @@
+"""The IMEI ledger: signed events appended to the log, checked, indexed by IMEI and proven.
+
+`append_events` checks each entry (signature by a registered participant whose roles allow
+the event type, schema, no personal data) before any is appended, appends the batch as one
+checkpoint, then updates the IMEI index `index/imei.tsv` (`<imei>\\t<entry index>` lines,
+derived data: `index/imei.size` records how much of the log it covers, and a stale index is
+caught up from the entries on open). `inclusion_bundle` is the offline-verifiable proof
+JSON the CLI's `prove` and the web's identifier resolution hand out.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openceir.errors import IntegrityError, NotFound
+from openceir.ledger import audit, checkpoint, entries, merkle, note
+from openceir.ledger.log import Log
+from openceir.ledger.participants import Participants, load_participants
+from openceir.ledger.storage import write_atomic
+
+INDEX = "index/imei.tsv"
+INDEX_SIZE = "index/imei.size"
+
+
+class ImeiIndex:
+    """IMEI -> entry indexes, in log order, persisted beside the log and caught up on open."""
+
+    def __init__(self, log: Log) -> None:
+        self.log = log
+        self.by_imei: dict[str, list[int]] = {}
+        self.size = 0
+        self._load()
+
+    def _load(self) -> None:
+        root = self.log.files.root
+        size_file, tsv = root / INDEX_SIZE, root / INDEX
+        covered = int(size_file.read_text()) if size_file.is_file() else 0
+        covered = min(covered, self.log.size)
+        if tsv.is_file():
+            with tsv.open() as fh:
+                for line in fh:
+                    imei, _, index_text = line.rstrip("\n").partition("\t")
+                    index = int(index_text)
+                    if index < covered:
+                        self.by_imei.setdefault(imei, []).append(index)
+        self.size = covered
+        if covered < self.log.size:
+            self._rewrite_and_catch_up()
+
+    def _rewrite_and_catch_up(self) -> None:
+        """Rebuild the file from memory, then add the entries it does not cover yet."""
+        rows = sorted((i, imei) for imei, idx in self.by_imei.items() for i in idx)
+        text = "".join(f"{imei}\t{i}\n" for i, imei in rows)
+        write_atomic(self.log.files.root / INDEX, text.encode())
+        missing = range(self.size, self.log.size)
+        self.update(missing, [entries.parse_entry(self.log.entry(i)) for i in missing])
+
+    def update(self, indexes: Sequence[int], events: Sequence[entries.Event]) -> None:
+        """Record the IMEIs of newly appended events (append-only file, then the size)."""
+        lines = []
+        for index, event in zip(indexes, events, strict=True):
+            for imei in entries.imeis_of(event):
+                self.by_imei.setdefault(imei, []).append(index)
+                lines.append(f"{imei}\t{index}\n")
+        root = self.log.files.root
+        (root / INDEX).parent.mkdir(parents=True, exist_ok=True)
+        with (root / INDEX).open("a") as fh:
+            fh.write("".join(lines))
+        self.size = self.log.size
+        write_atomic(root / INDEX_SIZE, str(self.size).encode())
+
+    def lookup(self, imei: str) -> list[int]:
+        """The indexes of the entries about this IMEI, oldest first (empty when none)."""
+        return list(self.by_imei.get(imei, ()))
+
+
+class ImeiLedger:
+    """A log of signed IMEI events with its participants and IMEI index."""
+
+    def __init__(self, log: Log, participants: Participants) -> None:
+        self.log = log
+        self.participants = participants
+        self.index = ImeiIndex(log)
+
+    @classmethod
+    def open(cls, path: Path) -> ImeiLedger:
+        """Open the ledger directory `path` (see `Log.open`)."""
+        log = Log.open(path)
+        return cls(log, load_participants(path))
+
+    def append(self, batch: Sequence[bytes]) -> list[int]:
+        """Check every entry, then append the batch; returns the entry indexes.
+
+        Nothing is appended when any entry fails: the error names its position.
+        """
+        self.participants = load_participants(self.log.files.root)
+        events = []
+        for pos, entry in enumerate(batch):
+            try:
+                events.append(entries.check_entry(entry, self.participants))
+            except IntegrityError as exc:
+                raise IntegrityError(f"event {pos + 1} of the batch: {exc}") from None
+        indexes = self.log.append(batch)
+        self.index.update(indexes, events)
+        return indexes
+
+    def event(self, index: int) -> dict[str, Any]:
+        """The event at entry `index`."""
+        return entries.parse_entry(self.log.entry(index))
+
+    def events_for(self, imei: str) -> list[tuple[int, dict[str, Any]]]:
+        """Every event about an IMEI as (entry index, event), oldest first."""
+        entries.validate_imei(imei, "imei")
+        return [(i, self.event(i)) for i in self.index.lookup(imei)]
+
+    def latest_index(self, imei: str) -> int:
+        """The index of the latest event about an IMEI, or NotFound."""
+        found = self.index.lookup(entries.validate_imei(imei, "imei"))
+        if not found:
+            raise NotFound(f"IMEI {imei} has no event in the ledger")
+        return found[-1]
+
+    def inclusion_bundle(self, index: int) -> dict[str, Any]:
+        """Everything needed to check offline that entry `index` is in the signed log."""
+        return inclusion_bundle(self.log, index)
+
+    def check_entry(self, index: int, entry: bytes) -> None:
+        """An audit.EntryCheck: the entry is a valid event signed by an allowed participant."""
+        entries.check_entry(entry, self.participants)
+
+
+def inclusion_bundle(log: Log, index: int, size: int | None = None) -> dict[str, Any]:
+    """Proof JSON: checkpoint note, entry, leaf index, tree size and the RFC 9162 audit path."""
+    size = log.size if size is None else size
+    if size != log.size:
+        raise NotFound("inclusion bundles are served for the latest checkpoint only")
+    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
+    entry = log.entry(index)
+    return {
+        "origin": log.origin,
+        "log_key": log.verifier.vkey,
+        "index": index,
+        "tree_size": size,
+        "leaf_hash": b64(log.leaf_hash(index)),
+        "proof": [b64(h) for h in log.inclusion_proof(index, size)],
+        "checkpoint": log.checkpoint().decode(),
+        "entry": entry.decode(),
+    }
+
+
+def verify_inclusion_bundle(bundle: dict[str, Any], log_key: note.Verifier) -> dict[str, Any]:
+    """Check a proof JSON offline against the log key you trust; returns the event."""
+    try:
+        cp, _ = checkpoint.open_checkpoint(bundle["checkpoint"].encode(), log_key)
+        entry = bundle["entry"].encode()
+        proof = [base64.b64decode(h) for h in bundle["proof"]]
+        index, size = int(bundle["index"]), int(bundle["tree_size"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise IntegrityError("proof JSON is missing fields or malformed") from None
+    if size != cp.size:
+        raise IntegrityError(f"proof is for tree size {size}, the checkpoint says {cp.size}")
+    merkle.verify_inclusion(index, size, merkle.leaf_hash(entry), proof, cp.root)
+    return entries.parse_entry(entry)
+
+
+def verify_ledger(path: Path, log_key: note.Verifier | None = None) -> checkpoint.Checkpoint:
+    """Audit a ledger: the log (see `audit.verify_log`) and every event's signature and role."""
+    participants = load_participants(path)
+
+    def check(_index: int, entry: bytes) -> None:
+        entries.check_entry(entry, participants)
+
+    return audit.verify_log(path, log_key, check)
+
+
+__all__ = [
+    "ImeiIndex",
+    "ImeiLedger",
+    "inclusion_bundle",
+    "verify_inclusion_bundle",
+    "verify_ledger",
+]
