@@ -7,7 +7,7 @@ import sys
 import typer
 
 from openceir import __version__
-from openceir.cli import db, demo, identify, operators
+from openceir.cli import db, demo, identify, importer, lake, operators
 from openceir.cli._context import err_console
 from openceir.errors import OpenceirError
 
@@ -38,6 +38,8 @@ def _root(
 
 app.add_typer(db.app, name="db")
 app.add_typer(operators.app, name="operators")
+app.add_typer(importer.app, name="import")
+app.add_typer(lake.app, name="lake")
 identify.register(app)
 demo.register(app)
 

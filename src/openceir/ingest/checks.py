@@ -44,7 +44,7 @@ SPECS: dict[str, CheckSpec] = {
         CheckSpec("volume_drop", 0.5, "min", "rows per day against recent imports"),
         CheckSpec("conflicting_rows", 0.0, "max", "keys given twice with different values"),
         CheckSpec("list_shrink", 0.5, "max", "share of the current list removed"),
-        CheckSpec("list_growth", 1.0, "max", "growth of the list against its current size"),
+        CheckSpec("list_growth", 4.0, "max", "growth of the list against its current size"),
     )
 }
 """Every check by name, with its default threshold."""

@@ -1,0 +1,255 @@
+"""`openceir import`: operator dumps, the TAC catalog and the register lists, and the job log."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from openceir.cli import _context
+from openceir.cli._context import console
+from openceir.errors import InputError
+from openceir.ingest import SOURCES, SPECS, ImportResult, run_import
+from openceir.ingest import jobs as _jobs
+
+app = typer.Typer(
+    help="Import operator dumps, the TAC catalog and register lists (CSV, .csv.gz or .zip).\n\n"
+    "Example: openceir import operator alpha alpha_20261101_20261101.csv.gz",
+    no_args_is_help=True,
+)
+
+OPERATOR_CHECKS = (
+    "invalid_rows",
+    "date_range",
+    "future_dates",
+    "null_ratio",
+    "unclean_imei",
+    "unclean_imsi",
+    "unclean_msisdn",
+    "unclean_rat",
+    "foreign_imsi",
+    "off_network_imsi",
+    "leading_zero_loss",
+    "volume_drop",
+)
+LIST_CHECKS = ("invalid_rows", "conflicting_rows", "list_shrink", "list_growth")
+
+
+def _thresholds(values: list[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in values:
+        name, sep, number = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[name.strip().replace("-", "_")] = float(number)
+        except ValueError:
+            raise InputError(
+                f"{item!r}: expected NAME=NUMBER, e.g. unclean_imei=0.1", field="threshold"
+            ) from None
+    return out
+
+
+def _render(result: ImportResult) -> None:
+    console.print(result.message, markup=False)
+    if result.status != "succeeded" or not result.checks:
+        return
+    table = Table(title="Checks")
+    for column in ("check", "value", "threshold", "result"):
+        table.add_column(column)
+    for check in result.checks:
+        value = check["value"]
+        shown = "" if value is None else f"{value:.4g}"
+        if check["not_run"]:
+            outcome = check["not_run"]
+        elif check["disabled"]:
+            outcome = "disabled"
+        else:
+            outcome = "passed" if check["passed"] else "FAILED"
+        table.add_row(check["name"], shown, f"{check['threshold']:g}", outcome)
+    console.print(table)
+    console.print(f"Took {result.seconds:.1f} s.", markup=False)
+
+
+def _run(kind: str, file: Path, options: dict[str, Any], checks: tuple[str, ...]) -> None:
+    disabled = [name for name in checks if options.get(f"disable_{name}")]
+    settings = _context.settings()
+    engine = _context.engine()
+    with console.status(f"Importing {file.name}") as status:
+        result = run_import(
+            settings,
+            kind,
+            file,
+            operator_id=options.get("operator_id"),
+            delta=bool(options.get("delta")),
+            disable=disabled,
+            thresholds=_thresholds(options.get("threshold") or []),
+            engine=engine,
+            today=options.get("today"),
+            progress=lambda stage: status.update(f"{file.name}: {stage}"),
+        )
+    _render(result)
+
+
+def _disable_params(checks: tuple[str, ...]) -> list[inspect.Parameter]:
+    return [
+        inspect.Parameter(
+            f"disable_{name}",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(
+                False,
+                f"--disable-{name.replace('_', '-')}",
+                help=f"Skip the {name} check ({SPECS[name].description}).",
+            ),
+            annotation=bool,
+        )
+        for name in checks
+    ]
+
+
+THRESHOLD = inspect.Parameter(
+    "threshold",
+    inspect.Parameter.KEYWORD_ONLY,
+    default=typer.Option(
+        None,
+        "--threshold",
+        metavar="NAME=VALUE",
+        help="Override a check's threshold (repeatable), e.g. --threshold unclean_imei=0.1.",
+    ),
+    annotation=list[str] | None,
+)
+FILE = inspect.Parameter(
+    "file",
+    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    default=typer.Argument(..., help="The file: .csv, .csv.gz or .zip holding one CSV."),
+    annotation=Path,
+)
+
+
+def _operator_command() -> None:
+    def command(**options: Any) -> None:
+        _run("operator", options["file"], options, OPERATOR_CHECKS)
+
+    operator = inspect.Parameter(
+        "operator_id",
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        default=typer.Argument(..., help="The operator's configured id."),
+        annotation=str,
+    )
+    command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [operator, FILE, *_disable_params(OPERATOR_CHECKS), THRESHOLD]
+    )
+    command.__doc__ = (
+        "Import an operator data dump (date,imei,imsi,msisdn,rat[,imeisv,cell,lat,lon,time]) "
+        "into the lake, merging each day into its month. A DIRBS-style name "
+        "<op>_<YYYYMMDD>_<YYYYMMDD> sets the expected date range.\n\n"
+        f"Example: {SOURCES['operator'].example}"
+    )
+    app.command("operator")(command)
+
+
+def _list_command(kind: str) -> None:
+    source = SOURCES[kind]
+
+    def command(**options: Any) -> None:
+        raw = options.get("today")
+        if raw:
+            try:
+                options["today"] = date.fromisoformat(raw)
+            except ValueError:
+                raise InputError(f"{raw!r}: expected YYYY-MM-DD", field="date") from None
+        _run(kind, options["file"], options, LIST_CHECKS)
+
+    delta = inspect.Parameter(
+        "delta",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=typer.Option(
+            False,
+            "--delta",
+            help="The file is a delta with a change_type column "
+            "(add/remove/update); otherwise it is the full list and is diffed.",
+        ),
+        annotation=bool,
+    )
+    today = inspect.Parameter(
+        "today",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=typer.Option(
+            None, "--date", help="Date the changes take effect (YYYY-MM-DD; default today)."
+        ),
+        annotation=str | None,
+    )
+    command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [FILE, delta, today, *_disable_params(LIST_CHECKS), THRESHOLD]
+    )
+    columns = ",".join((*source.required, *source.optional))
+    dirbs = f" (DIRBS {source.dirbs_kind})" if source.dirbs_kind else ""
+    command.__doc__ = (
+        f"Import the {source.title}{dirbs}: columns {columns}.\n\nExample: {source.example}"
+    )
+
+    app.command(kind)(command)
+
+
+_operator_command()
+for _kind in SOURCES:
+    if _kind != "operator":
+        _list_command(_kind)
+
+
+@app.command("jobs")
+def jobs_cmd(
+    limit: int = typer.Option(20, "--limit", help="How many jobs, newest first."),
+    kind: str | None = typer.Option(None, "--kind", help="Only jobs of this kind."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List recent import jobs: file, status, rows, and the error of failed ones.
+
+    Example: openceir import jobs --limit 5 --kind operator
+    """
+    from openceir.ingest.pipeline import ensure_schema
+
+    engine = _context.engine()
+    ensure_schema(engine)
+    rows = _jobs.recent(engine, limit, kind)
+    if as_json:
+        out = [
+            {
+                "id": j.id,
+                "kind": j.kind,
+                "operator_id": j.operator_id,
+                "source_file": j.source_file,
+                "sha256": j.sha256,
+                "status": j.status,
+                "started_at": j.started_at.isoformat(),
+                "finished_at": j.finished_at.isoformat() if j.finished_at else None,
+                "rows_read": j.rows_read,
+                "rows_valid": j.rows_valid,
+                "rows_rejected": j.rows_rejected,
+                "checks": j.checks,
+                "error": j.error,
+            }
+            for j in rows
+        ]
+        typer.echo(json.dumps(out))
+        return
+    table = Table(title="Import jobs")
+    for column in ("id", "kind", "operator", "file", "status", "rows", "rejected", "error"):
+        table.add_column(column)
+    for j in rows:
+        table.add_row(
+            str(j.id),
+            j.kind,
+            j.operator_id or "",
+            j.source_file,
+            j.status,
+            str(j.rows_read),
+            str(j.rows_rejected),
+            (j.error or "")[:120],
+        )
+    console.print(table)
