@@ -1,0 +1,81 @@
+"""Output files in the formats importers accept: `.csv`, `.csv.gz`, or `.zip` with one CSV.
+
+Writers are byte-for-byte deterministic (no timestamps in gzip or zip headers), so the same
+seed gives identical files. Each writer takes header text once, then chunks of rows as Arrow
+tables or pre-formatted lines.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+FORMATS = ("csv", "csv.gz", "zip")
+_ROWS = pa_csv.WriteOptions(include_header=False, quoting_style="none")
+
+
+def file_name(stem: str, fmt: str) -> str:
+    """The file name of `stem` in format `fmt` (`alpha_20261101_20261101.zip`)."""
+    return f"{stem}.zip" if fmt == "zip" else f"{stem}.{fmt}"
+
+
+class TableWriter:
+    """One output file: a header line, then rows appended chunk by chunk."""
+
+    def __init__(self, directory: Path, stem: str, fmt: str, header: str, *, large: bool = False):
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}")
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / file_name(stem, fmt)
+        self.rows = 0
+        self._raw: BinaryIO = self.path.open("wb")
+        self._zip: zipfile.ZipFile | None = None
+        self._out: BinaryIO
+        if fmt == "csv":
+            self._out = self._raw
+        elif fmt == "csv.gz":
+            self._out = gzip.GzipFile(
+                filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=6
+            )  # type: ignore[assignment]
+        else:
+            self._zip = zipfile.ZipFile(self._raw, "w", compression=zipfile.ZIP_DEFLATED)
+            info = zipfile.ZipInfo(f"{stem}.csv", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            self._out = self._zip.open(info, "w", force_zip64=large)  # type: ignore[assignment]
+        self._out.write(header.encode() + b"\n")
+
+    def write_table(self, table: pa.Table | None) -> None:
+        """Append rows; text columns only, never needing quotes."""
+        if table is None or table.num_rows == 0:
+            return
+        sink = io.BytesIO()
+        pa_csv.write_csv(table, sink, _ROWS)
+        self._out.write(sink.getvalue())
+        self.rows += table.num_rows
+
+    def write_lines(self, rows: list[tuple[str, ...]], sep: str = ",") -> None:
+        """Append rows given as tuples of text."""
+        if rows:
+            self._out.write(("\n".join(sep.join(r) for r in rows) + "\n").encode())
+            self.rows += len(rows)
+
+    def write_text(self, lines: list[str]) -> None:
+        """Append pre-formatted CSV lines (without line ends)."""
+        if lines:
+            self._out.write(("\n".join(lines) + "\n").encode())
+            self.rows += len(lines)
+
+    def close(self) -> None:
+        """Finish the file (flush compression, write the zip directory)."""
+        if self._out is not self._raw:
+            self._out.close()
+        if self._zip is not None:
+            self._zip.close()
+        self._raw.close()
