@@ -158,7 +158,7 @@ def failure(results: Iterable[CheckResult], source: str) -> InputError | None:
         message += f"; {first.detail}"
     if len(first.examples) > 1:
         more = ", ".join(str(line) for line, _ in first.examples[1:6])
-        message += f"; also lines {more}"
+        message += f"; also line{'s' if len(first.examples) > 2 else ''} {more}"
     message += (
         f". Fix the file, or override with --disable-{first.name.replace('_', '-')} "
         f"or --threshold {first.name}=VALUE"
