@@ -7,7 +7,7 @@ import sys
 import typer
 
 from openceir import __version__
-from openceir.cli import db, demo, identify, importer, lake, operators
+from openceir.cli import db, demo, identify, importer, lake, ledger, operators, simulate
 from openceir.cli._context import err_console
 from openceir.errors import OpenceirError
 
@@ -40,8 +40,10 @@ app.add_typer(db.app, name="db")
 app.add_typer(operators.app, name="operators")
 app.add_typer(importer.app, name="import")
 app.add_typer(lake.app, name="lake")
+app.add_typer(ledger.app, name="ledger")
 identify.register(app)
 demo.register(app)
+simulate.register(app)
 
 
 def run(argv: list[str] | None = None) -> None:
