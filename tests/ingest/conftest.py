@@ -54,10 +54,15 @@ def snapshot(settings: Settings, engine: Engine) -> dict[str, Any]:
             session.scalars(select(ImportJob.id).where(ImportJob.status == "succeeded"))
         )
     lake = settings.data_dir / "lake"
-    state["lake_files"] = sorted(
-        p.relative_to(lake).as_posix() for p in lake.rglob("*") if p.is_file()
-        and p.name != ".lock"
-    ) if lake.exists() else []
+    state["lake_files"] = (
+        sorted(
+            p.relative_to(lake).as_posix()
+            for p in lake.rglob("*")
+            if p.is_file() and p.name != ".lock"
+        )
+        if lake.exists()
+        else []
+    )
     manifest = lake / "manifest.json"
     state["manifest"] = manifest.read_text() if manifest.exists() else None
     return state

@@ -52,7 +52,7 @@ def test_import_aggregates_triplets_per_month(settings, engine, data_file) -> No
     assert first[4] == 2 | 4 | 8
     assert first[5] == 0b11
     assert (first[6], first[7]) == (date(2026, 11, 1), date(2026, 11, 2))
-    imeisv = [r for r in rows if r[2] == "639011234567892"][0]
+    imeisv = next(r for r in rows if r[2] == "639011234567892")
     assert imeisv[8] == ["3520990017614823"] and imeisv[4] == 3
     assert {c["name"] for c in result.checks} >= {"unclean_imei", "volume_drop", "null_ratio"}
 
@@ -73,7 +73,9 @@ def test_day_by_day_import_merges_into_the_month(settings, engine, data_file) ->
 
 def test_malformed_imeis_are_kept_raw(settings, engine, data_file) -> None:
     _import(
-        settings, engine, data_file("operator_dump_malformed_imei_kept.csv"),
+        settings,
+        engine,
+        data_file("operator_dump_malformed_imei_kept.csv"),
         thresholds={"unclean_imei": 1.0},
     )
     raws = [r[1] for r in _observations(settings) if r[0] is None]
@@ -93,7 +95,9 @@ def test_malformed_imeis_over_threshold_fail_with_line_and_field(settings, engin
 def test_sightings_keep_cells_and_coordinates(settings, engine, data_file) -> None:
     _import(settings, engine, data_file("operator_dump_with_cells.csv"))
     con = lake.open_duckdb(settings.data_dir)
-    rows = con.execute("SELECT imei_key, cell, lat, lon, time FROM sightings ORDER BY time").fetchall()
+    rows = con.execute(
+        "SELECT imei_key, cell, lat, lon, time FROM sightings ORDER BY time"
+    ).fetchall()
     assert rows == [
         (35209900176148, "cell-17", -1.2921, 36.8219, "08:15:00"),
         (35209900176148, "cell-99", -4.0435, 39.6682, "08:45:00"),
@@ -147,34 +151,66 @@ def _long_data_line(path: Path) -> Path:
     out = path.with_name("long_row.csv")
     out.write_bytes(
         b"date,imei,imsi,msisdn,rat\n20261101,352099001761481,639011234567890,2547,006\n"
-        + b"20261101," + b"1" * (3 * 1024 * 1024) + b",639011234567890,2547,006\n"
+        + b"20261101,"
+        + b"1" * (3 * 1024 * 1024)
+        + b",639011234567890,2547,006\n"
     )
     return out
 
 
 BAD_FILES = [
     # (case, file or builder, kwargs, expected message fragments)
-    ("wrong header", "operator_dump_wrong_header.csv", {},
-     ["line 1:", "missing column date", "expected a header like"]),
-    ("missing header", "operator_dump_missing_header.csv", {},
-     ["line 1:", "missing columns date, imei, imsi, msisdn, rat"]),
-    ("wrong delimiter", "operator_dump_wrong_delimiter.csv", {},
-     ["line 1:", "separated by ';'", "expected ','"]),
-    ("ragged row", "operator_dump_ragged_row.csv", {},
-     ["line 3:", "4 fields, expected 5"]),
-    ("dates outside the file name's range", "operator_dump_dates_outside_range.csv",
-     {"as_name": "alpha_20261101_20261101.csv"},
-     ["line 4 field date:", "date_range", "'20261105' is outside the file name's range"]),
-    ("future dates", "operator_dump_future_dates.csv", {},
-     ["line 3 field date:", "future_dates", "after today (2026-11-28)"]),
-    ("IMSIs of another country", "operator_dump_foreign_imsi.csv", {},
-     ["line 3 field imsi:", "foreign_imsi", "MCC 234; expected one of 639"]),
-    ("non-ASCII digits", "operator_dump_non_ascii_digits.csv", {},
-     ["line 3 field date:", "invalid_rows", "is not a date; expected YYYYMMDD"]),
+    (
+        "wrong header",
+        "operator_dump_wrong_header.csv",
+        {},
+        ["line 1:", "missing column date", "expected a header like"],
+    ),
+    (
+        "missing header",
+        "operator_dump_missing_header.csv",
+        {},
+        ["line 1:", "missing columns date, imei, imsi, msisdn, rat"],
+    ),
+    (
+        "wrong delimiter",
+        "operator_dump_wrong_delimiter.csv",
+        {},
+        ["line 1:", "separated by ';'", "expected ','"],
+    ),
+    ("ragged row", "operator_dump_ragged_row.csv", {}, ["line 3:", "4 fields, expected 5"]),
+    (
+        "dates outside the file name's range",
+        "operator_dump_dates_outside_range.csv",
+        {"as_name": "alpha_20261101_20261101.csv"},
+        ["line 4 field date:", "date_range", "'20261105' is outside the file name's range"],
+    ),
+    (
+        "future dates",
+        "operator_dump_future_dates.csv",
+        {},
+        ["line 3 field date:", "future_dates", "after today (2026-11-28)"],
+    ),
+    (
+        "IMSIs of another country",
+        "operator_dump_foreign_imsi.csv",
+        {},
+        ["line 3 field imsi:", "foreign_imsi", "MCC 234; expected one of 639"],
+    ),
+    (
+        "non-ASCII digits",
+        "operator_dump_non_ascii_digits.csv",
+        {},
+        ["line 3 field date:", "invalid_rows", "is not a date; expected YYYYMMDD"],
+    ),
     ("truncated gzip", _truncated_gzip, {}, ["truncated.csv.gz", "truncated or corrupt"]),
     ("corrupt zip", _corrupt_zip, {}, ["corrupt.zip", "zip"]),
-    ("zip with two files", _zip_with_two_files, {},
-     ["two.zip: zip holds 2 files (a.csv, b.csv); expected exactly one CSV"]),
+    (
+        "zip with two files",
+        _zip_with_two_files,
+        {},
+        ["two.zip: zip holds 2 files (a.csv, b.csv); expected exactly one CSV"],
+    ),
     ("binary garbage", _binary_garbage, {}, ["garbage.csv line 1:", "binary data"]),
     ("10 MB single line", _ten_mb_line, {}, ["one_line.csv line 1:", "longer than"]),
     ("long data line", _long_data_line, {}, ["long_row.csv line 3:", "too long"]),
@@ -219,7 +255,9 @@ def test_leading_zero_loss_needs_the_tac_catalog(settings, engine, data_file) ->
 
 def test_disabling_a_check_lets_the_file_in_and_records_it(settings, engine, data_file) -> None:
     result = _import(
-        settings, engine, data_file("operator_dump_foreign_imsi.csv"),
+        settings,
+        engine,
+        data_file("operator_dump_foreign_imsi.csv"),
         disable=["foreign-imsi", "off_network_imsi"],
     )
     check = {c["name"]: c for c in result.checks}["foreign_imsi"]
@@ -230,7 +268,9 @@ def test_disabling_a_check_lets_the_file_in_and_records_it(settings, engine, dat
 def test_volume_drop_against_recent_history(settings, engine, data_file) -> None:
     _import(settings, engine, data_file("operator_dump_good.csv"))  # 4 rows a day
     path = data_file("operator_dump_future_dates.csv")  # 1 row on 1 Nov, 1 row in 2027
-    path.write_text("date,imei,imsi,msisdn,rat\n20261104,352099001761481,639011234567890,2547001,006\n")
+    path.write_text(
+        "date,imei,imsi,msisdn,rat\n20261104,352099001761481,639011234567890,2547001,006\n"
+    )
     with pytest.raises(InputError, match=r"check volume_drop failed: .* 25\.00%.*under"):
         _import(settings, engine, path)
 
@@ -239,5 +279,10 @@ def test_unknown_operator_is_a_config_error(settings, engine, data_file) -> None
     from openceir.errors import ConfigError
 
     with pytest.raises(ConfigError, match="operator 'gamma' is not configured"):
-        run_import(settings, "operator", data_file("operator_dump_good.csv"),
-                   operator_id="gamma", engine=engine)
+        run_import(
+            settings,
+            "operator",
+            data_file("operator_dump_good.csv"),
+            operator_id="gamma",
+            engine=engine,
+        )

@@ -331,7 +331,8 @@ def _import_dump(
         finally:
             con.close()
             if state.committed and not state.switched:
-                _manifest.collect_garbage(root, _with_pending(_manifest.read(root), state))
+                pending = _manifest.change_paths(state.counts.get("lake", {}))
+                _manifest.collect_garbage(root, _manifest.read(root), also_keep=pending)
             else:
                 _manifest.collect_garbage(root, _manifest.read(root))
     months = sorted(changes["observations"][operator_id])
@@ -340,11 +341,6 @@ def _import_dump(
         f"({staged.rows_rejected} rejected) over {staged.counts['days']} days into "
         f"{', '.join(months) or 'no month'}; {written['observations']} triplets in those months"
     )
-
-
-def _with_pending(current: Mapping[str, Any], state: _State) -> dict[str, Any]:
-    """The manifest plus a committed job's files, so garbage collection keeps them."""
-    return _manifest.apply(current, state.counts.get("lake", {}), None)
 
 
 def _reconcile_locked(engine: Engine, root: Path) -> list[int]:
@@ -356,14 +352,7 @@ def _reconcile_locked(engine: Engine, root: Path) -> list[int]:
         ]
     applied = []
     for job_id, changes in pending:
-        paths = [
-            p
-            for ops in changes.values()
-            for months in ops.values()
-            for rels in months.values()
-            for p in rels
-        ]
-        missing = [p for p in paths if not (root / p).exists()]
+        missing = sorted(p for p in _manifest.change_paths(changes) if not (root / p).exists())
         if missing:
             raise IntegrityError(
                 f"import job {job_id} succeeded but its lake file {missing[0]} is gone; "

@@ -118,12 +118,25 @@ def referenced(manifest: Mapping[str, Any]) -> set[str]:
     return {p for dataset in manifest["datasets"] for p in files(manifest, dataset)}
 
 
-def collect_garbage(root: Path, manifest: Mapping[str, Any]) -> int:
-    """Delete Parquet files the manifest does not list, and the staging area; returns the count.
+def change_paths(changes: Changes) -> set[str]:
+    """Every relative path named by a set of changes."""
+    return {
+        p
+        for ops in changes.values()
+        for months in ops.values()
+        for rels in months.values()
+        for p in rels
+    }
 
-    Call only while holding `lock(root)`, after the manifest switch.
+
+def collect_garbage(
+    root: Path, manifest: Mapping[str, Any], also_keep: set[str] | None = None
+) -> int:
+    """Delete Parquet files neither the manifest nor `also_keep` lists, and the staging area.
+
+    Returns how many files were deleted. Call only while holding `lock(root)`.
     """
-    keep = referenced(manifest)
+    keep = referenced(manifest) | (also_keep or set())
     removed = 0
     for dataset in DATASETS:
         base = root / dataset
@@ -160,6 +173,7 @@ __all__ = [
     "DATASETS",
     "Changes",
     "apply",
+    "change_paths",
     "collect_garbage",
     "empty",
     "files",
