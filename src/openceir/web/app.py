@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from openceir import __version__
 from openceir.settings import Settings
-from openceir.web import errors
+from openceir.web import errors, ledger
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -27,4 +27,5 @@ def create_app(settings: Settings) -> FastAPI:
         """Liveness: the process answers and knows its version."""
         return {"status": "ok", "version": __version__}
 
+    app.include_router(ledger.router(settings))
     return app

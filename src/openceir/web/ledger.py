@@ -1,0 +1,104 @@
+"""The ledger over HTTP: the C2SP tlog-tiles static layout under `/ledger/`, plus IMEI proofs.
+
+    GET /ledger/checkpoint        the signed checkpoint        (text/plain, max-age=5)
+    GET /ledger/tile/<L>/<N>      a full hash tile             (immutable, cached a year)
+    GET /ledger/tile/.../.p/<W>   a partial tile               (max-age=5)
+    GET /ledger/tile/entries/...  entry bundles, same rules
+    GET /ledger/log.vkey          the log's public key
+    GET /ledger/proof/<imei>      proof JSON for the IMEI's latest event (no-store)
+
+Only these names are served: tile paths are parsed strictly, so no other file of the ledger
+directory (the private key above all) can be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from openceir.errors import NotFound
+from openceir.ledger.events import ImeiLedger
+from openceir.ledger.storage import CHECKPOINT, VKEY, LedgerFiles
+from openceir.ledger.tiles import InvalidTilePath, parse_tile_path
+from openceir.settings import Settings
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=5"
+TEXT = "text/plain; charset=utf-8"
+BINARY = "application/octet-stream"
+
+
+class _LedgerCache:
+    """The opened ledger, reopened when the checkpoint on disk changes (another writer)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._ledger: ImeiLedger | None = None
+
+    def get(self) -> ImeiLedger:
+        files = LedgerFiles(self.path)
+        if not files.exists():
+            raise NotFound("this CEIR has no ledger yet")
+        current = files.read(CHECKPOINT)
+        with self._lock:
+            if self._ledger is None or self._ledger.log.checkpoint() != current:
+                self._ledger = ImeiLedger.open(self.path)
+            return self._ledger
+
+
+def router(settings: Settings) -> APIRouter:
+    """The `/ledger/` routes for the ledger in `<settings.data_dir>/ledger`."""
+    path = settings.data_dir / "ledger"
+    files = LedgerFiles(path)
+    cache = _LedgerCache(path)
+    api = APIRouter(prefix="/ledger", tags=["ledger"])
+
+    def _read(name: str) -> bytes:
+        try:
+            return files.read(name)
+        except NotFound:
+            raise NotFound(f"ledger file {name} does not exist") from None
+
+    @api.get("/checkpoint", response_class=Response)
+    def get_checkpoint() -> Response:
+        """The latest signed checkpoint (C2SP tlog-checkpoint)."""
+        return Response(_read(CHECKPOINT), media_type=TEXT, headers={"Cache-Control": SHORT})
+
+    @api.get("/log.vkey", response_class=Response)
+    def get_vkey() -> Response:
+        """The log's public key (C2SP vkey), to verify checkpoints."""
+        return Response(_read(VKEY), media_type=TEXT, headers={"Cache-Control": SHORT})
+
+    @api.get("/tile/{rest:path}", response_class=Response)
+    def get_tile(rest: str) -> Response:
+        """A hash tile or entry bundle (C2SP tlog-tiles); full tiles never change."""
+        name = f"tile/{rest}"
+        try:
+            tile = parse_tile_path(name)
+        except InvalidTilePath:
+            raise NotFound(f"{name} is not a tile path") from None
+        try:
+            _, data = files.read_tile(tile)
+        except NotFound:
+            raise NotFound(f"ledger tile {name} does not exist") from None
+        cache_control = IMMUTABLE if tile.full else SHORT
+        return Response(data, media_type=BINARY, headers={"Cache-Control": cache_control})
+
+    @api.get("/proof/{imei}")
+    def get_proof(imei: str) -> Response:
+        """Proof JSON (checkpoint, entry, audit path) for the latest event about an IMEI."""
+        ledger = cache.get()
+        bundle: dict[str, Any] = ledger.inclusion_bundle(ledger.latest_index(imei))
+        return Response(
+            json.dumps(bundle), media_type="application/json", headers={"Cache-Control": "no-store"}
+        )
+
+    return api
+
+
+__all__ = ["router"]

@@ -1,0 +1,121 @@
+"""The ledger's static tile layout and IMEI proofs over HTTP, in-process through httpx."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+from stdnum import luhn
+
+from openceir.ledger import checkpoint, merkle, note, tiles
+from openceir.ledger.entries import sign_event
+from openceir.ledger.events import ImeiLedger, verify_inclusion_bundle
+from openceir.ledger.log import Log
+from openceir.ledger.participants import add_participant
+from openceir.settings import Settings
+from openceir.web import create_app
+
+ORIGIN = "ceir.testland.example/log"
+IMEI = "352099001761481"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data" / "ledger"
+    Log.create(path, ORIGIN)
+    police = note.generate_key("police.testland")
+    add_participant(path, police.verifier.vkey, ["police"])
+    other = [f"35209900{n:06d}" for n in range(300)]
+    events = [
+        {"type": "reported_stolen", "imeis": [body + luhn.calc_check_digit(body)], "case": "C-1"}
+        for body in other
+    ]
+    events.append({"type": "reported_stolen", "imeis": [IMEI], "case": "C-2"})
+    ImeiLedger.open(path).append([sign_event(e, police) for e in events])
+    return tmp_path / "data"
+
+
+def get(data_dir: Path, *paths: str) -> list[httpx.Response]:
+    app = create_app(Settings(data_dir=data_dir))
+
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return [await client.get(p) for p in paths]
+
+    return asyncio.run(go())
+
+
+def test_checkpoint_and_tiles_are_served_with_cache_rules(data_dir: Path) -> None:
+    cp, vkey, full, partial, level1, bundle = get(
+        data_dir,
+        "/ledger/checkpoint",
+        "/ledger/log.vkey",
+        "/ledger/tile/0/000",
+        "/ledger/tile/0/001.p/45",
+        "/ledger/tile/1/000.p/1",
+        "/ledger/tile/entries/001.p/45",
+    )
+    assert cp.status_code == 200 and cp.headers["content-type"] == "text/plain; charset=utf-8"
+    assert cp.headers["cache-control"] == "public, max-age=5"
+    key = note.parse_vkey(vkey.text)
+    parsed, _ = checkpoint.open_checkpoint(cp.content, key)
+    assert parsed.size == 301
+    assert full.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert full.headers["content-type"] == "application/octet-stream"
+    assert len(full.content) == 256 * 32
+    assert (
+        partial.headers["cache-control"] == "public, max-age=5" and len(partial.content) == 45 * 32
+    )
+    assert len(level1.content) == 32
+    assert tiles.decode_bundle(bundle.content)[-1].startswith(b'{"case":"C-2"')
+    by_path = {"tile/0/000": full.content, "tile/0/001.p/45": partial.content,
+               "tile/1/000.p/1": level1.content}  # fmt: skip
+    reader = tiles.tile_hash_reader(301, lambda t: by_path[t.path])
+    assert merkle.tree_root(301, reader) == parsed.root
+
+
+def test_narrower_partial_tile_is_served_from_a_wider_one(data_dir: Path) -> None:
+    (wide,) = get(data_dir, "/ledger/tile/0/001.p/45")
+    (narrow,) = get(data_dir, "/ledger/tile/0/001.p/10")
+    assert narrow.status_code == 200 and narrow.content == wide.content[: 10 * 32]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ledger/tile/0/002",  # beyond the tree
+        "/ledger/tile/0/1",  # not canonical
+        "/ledger/tile/../log.skey",
+        "/ledger/log.skey",
+        "/ledger/tile/0/000.p/256",
+    ],
+)
+def test_non_tiles_and_missing_tiles_are_404_problems(data_dir: Path, path: str) -> None:
+    (response,) = get(data_dir, path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "PRIVATE" not in response.text
+
+
+def test_proof_for_an_imei_verifies_against_the_served_key(data_dir: Path) -> None:
+    proof, vkey, missing, invalid = get(
+        data_dir,
+        f"/ledger/proof/{IMEI}",
+        "/ledger/log.vkey",
+        "/ledger/proof/490154203237518",
+        "/ledger/proof/12345",
+    )
+    assert proof.status_code == 200 and proof.headers["cache-control"] == "no-store"
+    event = verify_inclusion_bundle(proof.json(), note.parse_vkey(vkey.text))
+    assert event["imeis"] == [IMEI] and proof.json()["index"] == 300
+    assert missing.status_code == 404 and "has no event" in missing.json()["detail"]
+    assert invalid.status_code == 400 and "15 digits" in invalid.json()["detail"]
+
+
+def test_without_a_ledger_the_routes_say_so(tmp_path: Path) -> None:
+    cp, proof = get(tmp_path, "/ledger/checkpoint", f"/ledger/proof/{IMEI}")
+    assert cp.status_code == 404 and "checkpoint does not exist" in cp.json()["detail"]
+    assert proof.status_code == 404 and "no ledger" in proof.json()["detail"]
