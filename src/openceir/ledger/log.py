@@ -181,33 +181,36 @@ class Log:
                 row += sha(b"\x00" + entry).digest()
             self._extend_levels()
             new = old + len(entries)
-            written = self._write_bundles(old, entries) + self._write_hash_tiles(old, new)
+            bundles = self._bundles(old, entries)
+            tiles = bundles + self._hash_tiles(old, new)
+            self.files.write_tiles(tiles)
+            self._tail = b"" if bundles[-1][0].full else bundles[-1][1]
             self.size = new
             self._write_checkpoint()
-            for tile in written:
+            for tile, _ in tiles:
                 self.files.remove_partials(tile.level, tile.index, tile.width)
         return list(range(old, new))
 
     def _extend_levels(self) -> None:
         merkle.extend_levels(self.levels)
 
-    def _write_bundles(self, old: int, entries: Sequence[bytes]) -> list[Tile]:
-        written, at, tail = [], 0, self._tail
+    def _bundles(self, old: int, entries: Sequence[bytes]) -> list[tuple[Tile, bytes]]:
+        """The entry bundles a batch creates or widens (the first extends the old tail)."""
+        out, at, tail = [], 0, self._tail
         index = old
         while at < len(entries):
             n, used = divmod(index, WIDTH)
             take = min(WIDTH - used, len(entries) - at)
-            data = tail + encode_bundle(entries[at : at + take])
-            tile = Tile(ENTRIES, n, used + take)
-            self.files.write_tile(tile, data)
-            written.append(tile)
+            out.append(
+                (Tile(ENTRIES, n, used + take), tail + encode_bundle(entries[at : at + take]))
+            )
             at += take
             index += take
-            tail = b"" if tile.full else data
-        self._tail = tail
-        return written
+            tail = b""
+        return out
 
-    def _write_hash_tiles(self, old: int, new: int) -> list[Tile]:
+    def _hash_tiles(self, old: int, new: int) -> list[tuple[Tile, bytes]]:
+        """The hash tiles, at every level, that change between sizes old and new."""
         written = []
         level = 0
         while new >> (HEIGHT * level):
@@ -216,11 +219,8 @@ class Log:
             if count_new > count_old:
                 for n in range(count_old // WIDTH, (count_new - 1) // WIDTH + 1):
                     width = min(WIDTH, count_new - n * WIDTH)
-                    tile = Tile(level, n, width)
-                    self.files.write_tile(
-                        tile, bytes(row[n * WIDTH * _H : (n * WIDTH + width) * _H])
-                    )
-                    written.append(tile)
+                    data = bytes(row[n * WIDTH * _H : (n * WIDTH + width) * _H])
+                    written.append((Tile(level, n, width), data))
             level += 1
         return written
 

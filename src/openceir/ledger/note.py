@@ -19,8 +19,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -30,6 +32,7 @@ from openceir.errors import IntegrityError
 ALG_ED25519 = 0x01
 SIG_PREFIX = "— "
 MAX_SIGNATURES = 100
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f]")
 
 
 class NoteError(IntegrityError):
@@ -93,10 +96,14 @@ class Verifier:
     def verify(self, message: bytes, signature: bytes) -> bool:
         """True when `signature` is this key's Ed25519 signature of `message`."""
         try:
-            Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, message)
+            self._key.verify(signature, message)
         except (InvalidSignature, ValueError):
             return False
         return True
+
+    @cached_property
+    def _key(self) -> Ed25519PublicKey:
+        return Ed25519PublicKey.from_public_bytes(self.public_key)
 
     @property
     def vkey(self) -> str:
@@ -115,12 +122,16 @@ class Signer:
 
     def sign(self, message: bytes) -> bytes:
         """The Ed25519 signature of `message` (deterministic, 64 bytes)."""
-        return Ed25519PrivateKey.from_private_bytes(self.seed).sign(message)
+        return self._key.sign(message)
+
+    @cached_property
+    def _key(self) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(self.seed)
 
     @property
     def verifier(self) -> Verifier:
         """The matching verifier key."""
-        public = Ed25519PrivateKey.from_private_bytes(self.seed).public_key().public_bytes_raw()
+        public = self._key.public_key().public_bytes_raw()
         return Verifier(self.name, self.key_id, public)
 
     @property
@@ -201,7 +212,7 @@ class Note:
 
 
 def _check_text(text: str) -> None:
-    if any(c < " " and c != "\n" for c in text):
+    if _CONTROL.search(text):
         raise MalformedNoteError("note: text contains a control character")
 
 

@@ -20,7 +20,8 @@ import contextlib
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from openceir.errors import IntegrityError, NotFound
@@ -48,11 +49,57 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    _fsync_dir(path.parent)
+
+
+def _fsync_file(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(dir_fd)
+        os.fsync(fd)
     finally:
-        os.close(dir_fd)
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_many_atomic(items: Sequence[tuple[Path, bytes]]) -> None:
+    """Replace several files atomically and durably, with their fsyncs issued concurrently.
+
+    Each file is written to a temporary beside it; all are fsynced in parallel (the file
+    system commits them together instead of one journal commit each), then renamed, then
+    each directory is fsynced once. Afterwards every file holds its new bytes on disk.
+    """
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in items:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temps.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                os.fchmod(fh.fileno(), 0o644)
+        if len(temps) > 1:
+            with ThreadPoolExecutor(max_workers=min(16, len(temps))) as pool:
+                list(pool.map(_fsync_file, [tmp for tmp, _ in temps]))
+        elif temps:
+            _fsync_file(temps[0][0])
+        while temps:
+            tmp, path = temps[0]
+            os.replace(tmp, path)
+            temps.pop(0)
+    except BaseException:
+        for tmp, _ in temps:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
+    for directory in {path.parent for path, _ in items}:
+        _fsync_dir(directory)
 
 
 class LedgerFiles:
@@ -104,9 +151,9 @@ class LedgerFiles:
             return name, data
         raise NotFound(f"ledger tile {tile_path(tile)} is missing in {self.root}")
 
-    def write_tile(self, tile: Tile, data: bytes) -> None:
-        """Atomically write a tile or entry bundle."""
-        self.write(tile_path(tile), data)
+    def write_tiles(self, tiles: Sequence[tuple[Tile, bytes]]) -> None:
+        """Atomically and durably write tiles and entry bundles (see `write_many_atomic`)."""
+        write_many_atomic([(self.root / tile_path(tile), data) for tile, data in tiles])
 
     def remove_partials(self, level: int, index: int, keep: int = WIDTH) -> None:
         """Delete the partial versions of tile (level, index) other than width `keep`.
@@ -148,4 +195,12 @@ def _truncate(data: bytes, width: int, bundle: bool, name: str) -> bytes:
     return data[: width * 32]
 
 
-__all__ = ["CHECKPOINT", "PARTICIPANTS", "SKEY", "VKEY", "LedgerFiles", "write_atomic"]
+__all__ = [
+    "CHECKPOINT",
+    "PARTICIPANTS",
+    "SKEY",
+    "VKEY",
+    "LedgerFiles",
+    "write_atomic",
+    "write_many_atomic",
+]
