@@ -12,7 +12,12 @@ from openceir.errors import IntegrityError, NotFound
 from openceir.ledger import merkle, note
 from openceir.ledger.audit import AuditError
 from openceir.ledger.entries import sign_event
-from openceir.ledger.events import ImeiLedger, verify_inclusion_bundle, verify_ledger
+from openceir.ledger.events import (
+    ImeiLedger,
+    append_event,
+    verify_inclusion_bundle,
+    verify_ledger,
+)
 from openceir.ledger.log import Log
 from openceir.ledger.participants import add_participant
 
@@ -105,3 +110,13 @@ def test_verify_ledger_checks_every_event_signature_and_role(ledger, keys) -> No
     ledger.log.append([rogue])
     with pytest.raises(AuditError, match=r"entry 3 \(log index 3\): .*may not append unblocked"):
         verify_ledger(ledger.log.files.root)
+
+
+def test_append_event_signs_checks_and_returns_the_index(ledger, keys) -> None:
+    assert append_event(ledger, stolen(1), keys["police"]) == 0
+    assert append_event(ledger, stolen(1, case="PS-2"), keys["police"]) == 1
+    assert [e["case"] for _, e in ledger.events_for(imei(1))] == ["PS-1", "PS-2"]
+    with pytest.raises(IntegrityError, match="may not append blocked"):
+        append_event(
+            ledger, {"type": "blocked", "imeis": [imei(1)], "reason": "stolen"}, keys["police"]
+        )

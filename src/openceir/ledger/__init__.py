@@ -11,6 +11,7 @@ from openceir.ledger.checkpoint import Checkpoint, open_checkpoint
 from openceir.ledger.entries import canonical_json, check_entry, parse_entry, sign_event
 from openceir.ledger.events import (
     ImeiLedger,
+    append_event,
     inclusion_bundle,
     verify_inclusion_bundle,
     verify_ledger,
@@ -36,6 +37,7 @@ __all__ = [
     "Signer",
     "Verifier",
     "add_participant",
+    "append_event",
     "canonical_json",
     "check_entry",
     "consistency_proof",

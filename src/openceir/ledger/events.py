@@ -132,6 +132,14 @@ class ImeiLedger:
         entries.check_entry(entry, self.participants)
 
 
+def append_event(ledger: ImeiLedger, event: entries.Event, key: note.Signer) -> int:
+    """Sign one event with a participant's key, check and append it; returns its entry index.
+
+    One checkpoint per call: for many events, sign each and call `ImeiLedger.append` once.
+    """
+    return ledger.append([entries.sign_event(event, key)])[0]
+
+
 def inclusion_bundle(log: Log, index: int, size: int | None = None) -> dict[str, Any]:
     """Proof JSON: checkpoint note, entry, leaf index, tree size and the RFC 9162 audit path."""
     size = log.size if size is None else size
@@ -179,6 +187,7 @@ def verify_ledger(path: Path, log_key: note.Verifier | None = None) -> checkpoin
 __all__ = [
     "ImeiIndex",
     "ImeiLedger",
+    "append_event",
     "inclusion_bundle",
     "verify_inclusion_bundle",
     "verify_ledger",
