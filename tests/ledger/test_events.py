@@ -120,3 +120,17 @@ def test_append_event_signs_checks_and_returns_the_index(ledger, keys) -> None:
         append_event(
             ledger, {"type": "blocked", "imeis": [imei(1)], "reason": "stolen"}, keys["police"]
         )
+
+
+def test_large_batch_is_checked_in_chunks_and_names_the_first_bad_event(ledger, keys) -> None:
+    batch = [sign_event(stolen(n), keys["police"]) for n in range(700)]
+    bad = sign_event(
+        {"type": "unblocked", "imeis": [imei(1)], "reason": "resolved"}, keys["police"]
+    )
+    with pytest.raises(
+        IntegrityError, match=r"^event 601 of the batch: .*may not append unblocked"
+    ):
+        ledger.append([*batch[:600], bad, *batch[600:]])
+    assert ledger.log.size == 0
+    assert ledger.append(batch) == list(range(700))
+    assert ledger.latest_index(imei(650)) == 650

@@ -56,9 +56,9 @@ def range_nodes(begin: int, end: int) -> list[Node]:
     """
     nodes: list[Node] = []
     while begin < end:
-        level = (begin & -begin).bit_length() - 1 if begin else (end - begin).bit_length()
-        while (1 << level) > end - begin:
-            level -= 1
+        level = (end - begin).bit_length() - 1
+        if begin:
+            level = min(level, (begin & -begin).bit_length() - 1)
         nodes.append((level, begin >> level))
         begin += 1 << level
     return nodes
@@ -134,12 +134,21 @@ def _consistency_ranges(old: int, new: int) -> list[tuple[int, int]]:
 
 
 def _hashes_of_ranges(ranges: list[tuple[int, int]], reader: HashReader) -> list[bytes]:
-    plan = [range_nodes(lo, hi) for lo, hi in ranges]
+    """Hash each leaf range, reading all nodes in one batch; a perfect range is one node."""
+    plan: list[list[Node]] = []
+    for lo, hi in ranges:
+        width = hi - lo
+        if width & (width - 1) == 0 and lo % width == 0:
+            level = width.bit_length() - 1
+            plan.append([(level, lo >> level)])
+        else:
+            plan.append(range_nodes(lo, hi))
     flat = _read(reader, [node for nodes in plan for node in nodes])
     out, at = [], 0
     for nodes in plan:
-        out.append(fold(flat[at : at + len(nodes)]))
-        at += len(nodes)
+        n = len(nodes)
+        out.append(flat[at] if n == 1 else fold(flat[at : at + n]))
+        at += n
     return out
 
 
