@@ -25,9 +25,11 @@ from openceir.simulate.catalog import GSMA_HEADER
 from openceir.simulate.files import FORMATS, TableWriter
 from openceir.simulate.network import made_up_operators, profiles, region_config
 from openceir.simulate.numbering import MAX_SUBSCRIBERS
-from openceir.simulate.population import REGISTRATION_COLUMNS, TRUTH_COLUMNS, build_chunk
+from openceir.simulate.population import build_chunk
 from openceir.simulate.rates import Rates
-from openceir.simulate.traffic import day_tables, leading_zero_day
+from openceir.simulate.registers import REGISTRATION_COLUMNS
+from openceir.simulate.traffic import day_lines, leading_zero_day
+from openceir.simulate.truth import TRUTH_COLUMNS
 from openceir.simulate.world import CHUNK_SIZE, World, build_world
 
 MAX_OPEN_FILES = 240  # day files open at once; longer runs pass over the chunks again
@@ -182,15 +184,15 @@ def _write_dumps(
         for chunk in range(world.n_chunks):
             part = build_chunk(world, chunk)
             if first == 0:
-                lists["registration"].write_text(part.registration)
+                lists["registration"].write_line_array(part.registration)
                 lists["pairing"].write_table(part.pairing)
                 lists["stolen"].write_table(part.stolen)
                 for name, lines in part.truth.items():
                     truth[name].write_lines(lines)
             for d in span:
-                tables, losses = day_tables(world, part.streams, chunk, d)
-                for k, table in enumerate(tables):
-                    writers[(k, d)].write_table(table)
+                lines, losses = day_lines(world, part.streams, chunk, d)
+                for k, body in enumerate(lines):
+                    writers[(k, d)].write_line_array(body)
                 if losses and fault is not None:
                     name = writers[fault].path.name
                     truth["leading_zero_loss"].write_lines([(name, *loss) for loss in losses])

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
@@ -59,6 +60,17 @@ class TableWriter:
         pa_csv.write_csv(table, sink, _ROWS)
         self._out.write(sink.getvalue())
         self.rows += table.num_rows
+
+    def write_line_array(self, lines: pa.Array | None) -> None:
+        """Append a text array whose every value is one newline-terminated CSV line."""
+        if lines is None or len(lines) == 0:
+            return
+        offsets = np.frombuffer(
+            lines.buffers()[1], dtype=np.int32, count=len(lines) + 1, offset=lines.offset * 4
+        )
+        data = lines.buffers()[2]
+        self._out.write(memoryview(data)[int(offsets[0]) : int(offsets[-1])])
+        self.rows += len(lines)
 
     def write_lines(self, rows: list[tuple[str, ...]], sep: str = ",") -> None:
         """Append rows given as tuples of text."""

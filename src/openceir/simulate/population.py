@@ -8,7 +8,6 @@ truth rows. Everything is drawn from the chunk's own generator, so chunks are in
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,8 +17,11 @@ from openceir.simulate import numbering, radio
 from openceir.simulate.catalog import RAT_MISMATCH
 from openceir.simulate.luhn import with_check_digits
 from openceir.simulate.numbering import Role
-from openceir.simulate.rates import KINDS, MIN_DAYS
+from openceir.simulate.rates import KIND_CODE as K
+from openceir.simulate.rates import MIN_DAYS, ORDINARY
+from openceir.simulate.registers import registration_lines
 from openceir.simulate.streams import StreamBuilder, Streams
+from openceir.simulate.truth import TRUTH_COLUMNS
 from openceir.simulate.world import (
     CHUNK_SIZE,
     FOREIGN,
@@ -30,49 +32,7 @@ from openceir.simulate.world import (
     pick,
 )
 
-ORDINARY = 0
-K = {name: i + 1 for i, name in enumerate(KINDS)}
 _REGION_CUMULATIVE = np.cumsum(REGION_WEIGHTS / REGION_WEIGHTS.sum())
-
-TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {
-    "clones": (
-        "imei",
-        "genuine_imsi",
-        "clone_imsis",
-        "first_clone_date",
-        "genuine_region",
-        "clone_regions",
-    ),
-    "counterfeit_unallocated_tac": ("imei", "tac", "imsi"),
-    "rat_mismatch": ("imei", "tac", "supported", "observed", "imsi"),
-    "stolen_reused": (
-        "imei",
-        "original_imsi",
-        "new_imsi",
-        "reporting_date",
-        "first_date_with_new_sim",
-    ),
-    "null_test_imeis": ("imei", "kind", "imsi"),
-    "malformed_imeis": ("imei", "kind", "imsi"),
-    "transient_imeis": ("imei", "first_msisdn", "msisdn_step", "msisdn_count"),
-    "leading_zero_loss": ("file", "imei", "reported", "imsi"),
-    "dual_sim": ("imei_1", "imei_2", "imsi_1", "imsi_2"),
-    "roamers": ("imsi", "msisdn", "kind", "home_mcc_mnc", "operator", "first_date", "last_date"),
-    "sim_swaps": ("msisdn", "imei", "old_imsi", "new_imsi", "date"),
-    "device_changes": ("imsi", "old_imei", "new_imei", "date", "buyer_imsi", "resale_date"),
-    "imeisv_as_imei": ("imei", "reported", "operator", "imsi"),
-}
-REGISTRATION_COLUMNS = (
-    "approved_imei",
-    "make",
-    "model",
-    "status",
-    "model_number",
-    "brand_name",
-    "device_type",
-    "radio_interface",
-    "device_id",
-)
 
 
 @dataclass
@@ -80,7 +40,7 @@ class Chunk:
     """What one chunk contributes: its streams, register tables and truth rows."""
 
     streams: Streams
-    registration: list[str]  # CSV lines: model fields hold commas
+    registration: pa.Array  # newline-terminated CSV lines: model fields hold commas
     pairing: pa.Table
     stolen: pa.Table
     truth: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
@@ -525,7 +485,7 @@ def build_chunk(world: World, chunk: int) -> Chunk:
             )
 
     streams = b.finish(n_ops)
-    registration = _registration(world, rng, g, kind, tac_a, tac_b, imei_a, imei_a2, imei_b)
+    registration = registration_lines(world, rng, g, kind, tac_a, tac_b, imei_a, imei_a2, imei_b)
     paired = ((kind == ORDINARY) & (rng.random(n) < world.rates.paired)) | (
         (kind == K["clone"]) & (rng.random(n) < 0.5)
     )
@@ -544,65 +504,3 @@ def build_chunk(world: World, chunk: int) -> Chunk:
         }
     )
     return Chunk(streams, registration, pairing, stolen, truth)
-
-
-def _registration(
-    world: World,
-    rng: np.random.Generator,
-    g: np.ndarray,
-    kind: np.ndarray,
-    tac_a: np.ndarray,
-    tac_b: np.ndarray,
-    imei_a: np.ndarray,
-    imei_a2: np.ndarray,
-    imei_b: np.ndarray,
-) -> list[str]:
-    """Registration-list lines: some legitimate devices; clone victims and stolen always."""
-    n = kind.size
-    legit = ~np.isin(
-        kind,
-        [K[k] for k in ("inbound_roamer", "counterfeit", "rat_mismatch", "null_test", "malformed")],
-    )
-    must = (kind == K["clone"]) | (kind == K["stolen"])
-    reg_a = legit & ((rng.random(n) < world.rates.registered) | must)
-    reg_b = np.isin(kind, [K["phone_change"], K["stolen"]]) & (
-        rng.random(n) < world.rates.registered
-    )
-    dual = reg_a & (kind == K["dual_sim"])
-    imeis = np.r_[imei_a[reg_a], imei_a2[dual], imei_b[reg_b]]
-    tacs = np.r_[tac_a[reg_a], tac_a[dual], tac_b[reg_b]]
-    device_id = np.r_[g[reg_a] * 2, g[dual] * 2, g[reg_b] * 2 + 1]
-    order = np.lexsort((imeis, device_id))
-    imeis, tacs, device_id = imeis[order], tacs[order], device_id[order]
-    middle = [
-        ",".join(
-            _csv_field(v)
-            for v in (
-                m.manufacturer,
-                m.name,
-                "whitelist",
-                m.model_number,
-                m.brand,
-                m.kind.device_type,
-                radio.radio_interface(m.kind.rats),
-            )
-        )
-        for m in world.catalog.models
-    ]
-    model = world.catalog.tac_model[tacs]
-    return [
-        f"{imei:015d},{middle[m]},{d}"
-        for imei, m, d in zip(imeis.tolist(), model.tolist(), device_id.tolist(), strict=True)
-    ]
-
-
-def _csv_field(value: str) -> str:
-    """A CSV field, quoted when it holds a comma or a quote (RFC 4180)."""
-    if "," in value or '"' in value:
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def start_date(world: World, day: int) -> dt.date:
-    """Calendar date of a day index."""
-    return world.start + dt.timedelta(days=day)

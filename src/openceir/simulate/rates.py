@@ -27,6 +27,8 @@ KINDS = (
     "malformed",
     "transient",
 )
+ORDINARY = 0  # the kind code of an ordinary subscriber; other kinds are numbered from 1
+KIND_CODE = {name: i + 1 for i, name in enumerate(KINDS)}
 # Kinds that need this many days to unfold (a change needs a before and an after).
 MIN_DAYS = {"sim_swap": 2, "phone_change": 2, "clone": 2, "stolen": 3}
 

@@ -22,6 +22,7 @@ class Streams:
     imeisv: pa.Array  # 16-digit IMEISV, or empty where the device has none
     imsi: pa.Array
     msisdn: pa.Array
+    ids: pa.Array  # `imei,imsi,msisdn`, the part of a dump line fixed for the stream
     op_bounds: np.ndarray  # streams of operator k are [op_bounds[k], op_bounds[k + 1])
     region: np.ndarray
     rats: np.ndarray  # RAT mask reported every active day
@@ -105,11 +106,14 @@ class StreamBuilder:
         imeisv = pc.utf8_lpad(pc.cast(pa.array(sv_values), pa.string()), 16, "0")
         reported = pc.if_else(pa.array(cols["sv_as_imei"] & has_sv), imeisv, imei15)
         reported = pc.if_else(pa.array(special != None), pa.array(special, pa.string()), reported)  # noqa: E711
+        imsi = pc.cast(pa.array(cols["imsi"]), pa.string())
+        msisdn = pc.cast(pa.array(cols["msisdn"]), pa.string())
         return Streams(
             imei=reported,
             imeisv=pc.if_else(pa.array(has_sv & (special == None)), imeisv, ""),  # noqa: E711
-            imsi=pc.cast(pa.array(cols["imsi"]), pa.string()),
-            msisdn=pc.cast(pa.array(cols["msisdn"]), pa.string()),
+            imsi=imsi,
+            msisdn=msisdn,
+            ids=pc.binary_join_element_wise(reported, imsi, msisdn, ","),
             op_bounds=np.searchsorted(cols["op"], np.arange(n_operators + 1)),
             region=cols["region"],
             rats=cols["rats"],

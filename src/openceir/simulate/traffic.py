@@ -26,12 +26,14 @@ def leading_zero_day(world: World) -> tuple[int, int] | None:
     return (1 % len(world.operators), world.days // 2)
 
 
-def day_tables(
+def day_lines(
     world: World, streams: Streams, chunk: int, day: int
-) -> tuple[list[pa.Table | None], list[tuple[str, str, str]]]:
-    """Per operator, the chunk's rows for `day` (None when empty), and leading-zero losses.
+) -> tuple[list[pa.Array | None], list[tuple[str, str, str]]]:
+    """Per operator, the chunk's CSV lines for `day` (None when empty), and leading-zero losses.
 
-    Losses are (imei before, imei written, imsi) for the one faulty operator-day.
+    Each line is one text value ending in a newline, in the operator's column order, so a
+    file's body is the array's data buffer as is. Losses are (imei before, imei written,
+    imsi) for the one faulty operator-day.
     """
     rng = world.day_rng(chunk, day)
     n = len(streams)
@@ -40,44 +42,45 @@ def day_tables(
     cell = rng.integers(0, CELLS_PER_REGION, n)
     # Activity peaks in the day: a triangular distribution of seconds centred on 14:00.
     second = rng.triangular(0, 50_400, 86_399, n).astype(np.int64)
-    date = pa.array([world.dates[day]])
+    date = pa.scalar(world.dates[day])
     fault = leading_zero_day(world)
     losses: list[tuple[str, str, str]] = []
-    tables: list[pa.Table | None] = []
+    out: list[pa.Array | None] = []
     for k, profile in enumerate(world.operators):
         lo, hi = streams.op_bounds[k], streams.op_bounds[k + 1]
         idx = np.flatnonzero(seen[lo:hi]) + lo
         if idx.size == 0:
-            tables.append(None)
+            out.append(None)
             continue
         take = pa.array(idx)
-        imei = streams.imei.take(take)
-        imsi = streams.imsi.take(take)
         if fault == (k, day):
+            imei = streams.imei.take(take)
+            imsi = streams.imsi.take(take)
             hit = pc.and_(pc.equal(pc.utf8_length(imei), 15), pc.starts_with(imei, "0"))
             cut = pc.utf8_slice_codeunits(imei, 1)
-            before = imei.filter(hit).to_pylist()
-            after = cut.filter(hit).to_pylist()
-            owners = imsi.filter(hit).to_pylist()
-            losses.extend(zip(before, after, owners, strict=True))
-            imei = pc.if_else(hit, cut, imei)
+            losses.extend(
+                zip(
+                    imei.filter(hit).to_pylist(),
+                    cut.filter(hit).to_pylist(),
+                    imsi.filter(hit).to_pylist(),
+                    strict=True,
+                )
+            )
+            ids = pc.binary_join_element_wise(
+                pc.if_else(hit, cut, imei), imsi, streams.msisdn.take(take), ","
+            )
+        else:
+            ids = streams.ids.take(take)
         masks = streams.rats[idx] | np.where(extra[idx], streams.extra[idx], 0)
-        columns = {
-            "date": date.take(pa.array(np.zeros(idx.size, np.int64))),
-            "imei": imei,
-            "imsi": imsi,
-            "msisdn": streams.msisdn.take(take),
-            "rat": world.rat_text[k].take(pa.array(masks)),
-        }
+        parts = [date, ids, world.rat_text[k].take(pa.array(masks))]
         if profile.imeisv_column:
-            columns["imeisv"] = streams.imeisv.take(take)
+            parts.append(streams.imeisv.take(take))
         if profile.cells:
             cells = world.cells[k]
             assert cells is not None
             where = pa.array(streams.region[idx] * CELLS_PER_REGION + cell[idx])
-            columns["cell"] = cells.cell.take(where)
-            columns["lat"] = cells.lat.take(where)
-            columns["lon"] = cells.lon.take(where)
-            columns["time"] = _SECONDS.take(pa.array(second[idx]))
-        tables.append(pa.table(columns))
-    return tables, losses
+            parts += [cells.cell.take(where), cells.lat.take(where), cells.lon.take(where)]
+            parts.append(_SECONDS.take(pa.array(second[idx])))
+        parts[-1] = pc.binary_join_element_wise(parts[-1], "\n", "")
+        out.append(pc.binary_join_element_wise(*parts, ","))
+    return out, losses
