@@ -188,3 +188,14 @@ def test_resold_phones_move_to_the_buyer_for_good(simulated) -> None:
         rows = simulated.rows_of(c["old_imei"])
         assert all(r["imsi"] == c["imsi"] for r in rows if r["date"] < c["date"])
         assert all(r["imsi"] == c["buyer_imsi"] for r in rows if r["date"] >= c["date"])
+
+
+def test_clones_reporting_imeisv_conflict_with_the_genuine_software_version(simulated) -> None:
+    conflicts = simulated.truth("imeisv_conflict")
+    assert conflicts
+    for c in conflicts:
+        on_day = [r for r in simulated.rows_of(c["imei"]) if r["date"] == c["first_date"]]
+        versions = {r["imeisv"] for r in on_day if r.get("imeisv")}
+        assert c["genuine_imeisv"] in versions
+        assert versions & set(c["clone_imeisvs"].split("|"))
+        assert all(v[:14] == c["imei"][:14] for v in versions)

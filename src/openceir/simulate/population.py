@@ -306,7 +306,7 @@ def build_chunk(world: World, chunk: int) -> Chunk:
     for i in ix.tolist():
         first = int(rng.integers(max(1, days // 3), days))
         n_clones = int(rng.integers(1, 4))
-        clone_imsis, clone_regions = [], []
+        clone_imsis, clone_regions, clone_svs, sv_days = [], [], [], []
         for j in range(n_clones):
             c_op = int(rng.integers(n_ops))
             c_region = int(rng.choice(world.far[region[i]]))
@@ -325,6 +325,18 @@ def build_chunk(world: World, chunk: int) -> Chunk:
             )
             clone_imsis.append(str(c_imsi[0]))
             clone_regions.append(str(c_region))
+            if world.operators[c_op].imeisv_column:
+                clone_svs.append(f"{imei_a[i] // 10:014d}{(svn[i] + 1 + j) % 100:02d}")
+                sv_days.append(min(first + j, days - 1))
+        if clone_svs and world.operators[op[i]].imeisv_column:
+            truth["imeisv_conflict"].append(
+                (
+                    f"{imei_a[i]:015d}",
+                    f"{imei_a[i] // 10:014d}{svn[i]:02d}",
+                    "|".join(clone_svs),
+                    date[min(sv_days)],
+                )
+            )
         truth["clones"].append(
             (
                 f"{imei_a[i]:015d}",

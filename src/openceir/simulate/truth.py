@@ -34,4 +34,5 @@ TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {
     "sim_swaps": ("msisdn", "imei", "old_imsi", "new_imsi", "date"),
     "device_changes": ("imsi", "old_imei", "new_imei", "date", "buyer_imsi", "resale_date"),
     "imeisv_as_imei": ("imei", "reported", "operator", "imsi"),
+    "imeisv_conflict": ("imei", "genuine_imeisv", "clone_imeisvs", "first_date"),
 }
