@@ -79,7 +79,7 @@ def sign(checkpoint: Checkpoint, signer: note.Signer) -> bytes:
 
 
 def open_checkpoint(
-    msg: bytes, log_key: note.Verifier, witnesses: Iterable[note.Verifier] = ()
+    msg: bytes, log_key: note.Verifier, witnesses: Iterable[note.NoteVerifier] = ()
 ) -> tuple[Checkpoint, note.Note]:
     """Verify a signed checkpoint by its log's key and parse its body.
 

@@ -224,6 +224,23 @@ class Log:
             level += 1
         return written
 
+    def add_cosignatures(self, lines: Sequence[str]) -> bytes:
+        """Append witness cosignature lines to the current checkpoint (file and memory).
+
+        Lines must be signature lines ending in a newline; if the log grew meanwhile the
+        cosignatures are for an old checkpoint and an IntegrityError is raised.
+        """
+        with self.files.lock():
+            if self.files.read(CHECKPOINT) != self._checkpoint:
+                raise IntegrityError("the checkpoint changed while collecting cosignatures")
+            present = self._checkpoint.decode()
+            extra = "".join(line for line in lines if line not in present)
+            updated = (present + extra).encode()
+            note.parse(updated)  # still a well-formed note
+            self.files.write(CHECKPOINT, updated)
+            self._checkpoint = updated
+        return updated
+
     def _write_checkpoint(self) -> None:
         assert self.signer is not None
         body = cp.Checkpoint(self.origin, self.size, self.root())

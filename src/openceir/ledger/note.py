@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -83,6 +84,20 @@ def _b64decode(text: str) -> bytes:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError, ValueError):
         raise MalformedNoteError("note: invalid base64") from None
+
+
+class NoteVerifier(Protocol):
+    """Anything that checks one kind of signature line: a key name, a key id and `verify`."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def key_id(self) -> int: ...
+
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        """True when `signature` (the line's bytes after the key id) signs `message`."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -251,9 +266,9 @@ def parse(msg: bytes) -> Note:
     return Note(text, (), tuple(dict.fromkeys(sigs)))
 
 
-def open_note(msg: bytes, verifiers: Iterable[Verifier]) -> Note:
+def open_note(msg: bytes, verifiers: Iterable[NoteVerifier]) -> Note:
     """Parse a note and verify each signature by a known key; see the module docstring."""
-    known = {(v.name, v.key_id): v for v in verifiers}
+    known: dict[tuple[str, int], NoteVerifier] = {(v.name, v.key_id): v for v in verifiers}
     text, sigs = _split(msg)
     data = text.encode()
     verified: dict[tuple[str, int], Signature] = {}
@@ -292,6 +307,7 @@ __all__ = [
     "MalformedNoteError",
     "Note",
     "NoteError",
+    "NoteVerifier",
     "Signature",
     "Signer",
     "UnknownVerifierError",

@@ -6,6 +6,7 @@
     GET /ledger/tile/entries/...  entry bundles, same rules
     GET /ledger/log.vkey          the log's public key
     GET /ledger/proof/<imei>      proof JSON for the IMEI's latest event (no-store)
+    POST /ledger/witness/add-checkpoint   C2SP tlog-witness, when this CEIR witnesses others
 
 Only these names are served: tile paths are parsed strictly, so no other file of the ledger
 directory (the private key above all) can be reached.
@@ -18,12 +19,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from openceir.errors import NotFound
 from openceir.ledger.events import ImeiLedger
 from openceir.ledger.storage import CHECKPOINT, VKEY, LedgerFiles
 from openceir.ledger.tiles import InvalidTilePath, parse_tile_path
+from openceir.ledger.witness import SIZE_CONTENT_TYPE, Witness, WitnessError
 from openceir.settings import Settings
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -97,6 +100,19 @@ def router(settings: Settings) -> APIRouter:
         return Response(
             json.dumps(bundle), media_type="application/json", headers={"Cache-Control": "no-store"}
         )
+
+    @api.post("/witness/add-checkpoint", response_class=Response)
+    async def add_checkpoint(request: Request) -> Response:
+        """C2SP tlog-witness add-checkpoint: cosign another log's checkpoint if consistent."""
+        body = await request.body()
+        witness = Witness.open(path / "witness")
+        try:
+            line = await run_in_threadpool(witness.add_checkpoint, body)
+        except WitnessError as exc:
+            if exc.body is not None:
+                return Response(exc.body, status_code=exc.status, media_type=SIZE_CONTENT_TYPE)
+            return Response(str(exc) + "\n", status_code=exc.status, media_type=TEXT)
+        return Response(line, media_type=TEXT, headers={"Cache-Control": "no-store"})
 
     return api
 
