@@ -142,15 +142,16 @@ def duckdb_error(exc: duckdb.Error, source: str) -> InputError:
     return InputError(reason, source=source, line=line)
 
 
-def stage(con: duckdb.DuckDBPyConnection, ctx: DumpContext) -> DumpStage:
-    """Parse the CSV into a typed staging Parquet file and measure every check."""
-    ctx.staging_dir.mkdir(parents=True, exist_ok=True)
-    staging = ctx.staging_dir / "rows.parquet"
-    cols = {name: i for name, i in ctx.positions.items()}
+def _rows_select(ctx: DumpContext, *, with_line: bool) -> str:
+    """The typed staging columns over the CSV; `line` (file line number) only when asked.
+
+    Line numbers need a streaming row_number() that serialises the scan, so staging goes
+    without them and the (rare) failure report reads the file again with them.
+    """
     names = ctx.header.columns
 
     def col(canonical: str) -> str:
-        return _ident(names[cols[canonical]])
+        return _ident(names[ctx.positions[canonical]])
 
     struct = "{" + ", ".join(f"{_q(n)}: 'VARCHAR'" for n in names) + "}"
     reader = (
@@ -158,15 +159,14 @@ def stage(con: duckdb.DuckDBPyConnection, ctx: DumpContext) -> DumpStage:
         f"columns = {struct}, delim = {_q(ctx.header.delimiter)}, quote = '\"', escape = '\"', "
         f"strict_mode = true, null_padding = false, compression = {_q(ctx.compression)})"
     )
-    has_imeisv = "imeisv" in cols
-    has_sightings = any(c in cols for c in ("cell", "lat", "lon"))
     extra = []
     for optional in ("imeisv", "cell", "lat", "lon", "time"):
-        extra.append(f"{col(optional) if optional in cols else 'NULL::VARCHAR'} AS {optional}")
+        source = col(optional) if optional in ctx.positions else "NULL::VARCHAR"
+        extra.append(f"{source} AS {optional}")
     date_col = col("date")
-    select = f"""
-        SELECT CAST(row_number() OVER () + 1 AS BIGINT) AS line,
-               {date_col} AS date_raw,
+    line = "CAST(row_number() OVER () + 1 AS BIGINT) AS line, " if with_line else ""
+    return f"""
+        SELECT {line}{date_col} AS date_raw,
                CAST(CASE length({date_col})
                     WHEN 8 THEN try_strptime({date_col}, '%Y%m%d')
                     WHEN 10 THEN try_strptime({date_col}, '%Y-%m-%d') END AS DATE) AS d,
@@ -177,11 +177,22 @@ def stage(con: duckdb.DuckDBPyConnection, ctx: DumpContext) -> DumpStage:
                {", ".join(extra)}
         FROM {reader}
     """
+
+
+def stage(con: duckdb.DuckDBPyConnection, ctx: DumpContext) -> DumpStage:
+    """Parse the CSV into a typed staging Parquet file and measure every check."""
+    ctx.staging_dir.mkdir(parents=True, exist_ok=True)
+    staging = ctx.staging_dir / "rows.parquet"
+    select = _rows_select(ctx, with_line=False)
     try:
         con.execute(f"COPY ({select}) TO {_q(str(staging))} (FORMAT parquet)")
     except duckdb.Error as exc:
         raise duckdb_error(exc, ctx.source_name) from None
-    result = DumpStage(staging=staging, has_sightings=has_sightings, has_imeisv=has_imeisv)
+    result = DumpStage(
+        staging=staging,
+        has_sightings=any(c in ctx.positions for c in ("cell", "lat", "lon")),
+        has_imeisv="imeisv" in ctx.positions,
+    )
     _measure(con, ctx, result)
     return result
 
@@ -343,7 +354,7 @@ def _measure(con: duckdb.DuckDBPyConnection, ctx: DumpContext, stage_: DumpStage
             continue
         column = FIELDS.get(result.name, (result.field, result.field))[1]
         examples = con.execute(
-            f"SELECT line, CAST({column} AS VARCHAR) FROM read_parquet({staging}) "
+            f"SELECT line, CAST({column} AS VARCHAR) FROM ({_rows_select(ctx, with_line=True)}) "
             f"WHERE {conds[cond_name]} ORDER BY line LIMIT {EXAMPLES}"
         ).fetchall()
         result.examples = [(int(line), value) for line, value in examples]

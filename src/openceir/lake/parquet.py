@@ -57,6 +57,7 @@ def connect(
     con = duckdb.connect(":memory:")
     con.execute(f"SET threads = {int(threads)}")
     con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET enable_progress_bar = false")
     if temp_dir is not None:
         temp_dir.mkdir(parents=True, exist_ok=True)
         con.execute(f"SET temp_directory = '{_quote(str(temp_dir))}'")

@@ -87,14 +87,13 @@ def rat_names(mask: int) -> list[str]:
 def rat_mask_sql(column: str) -> str:
     """A DuckDB expression giving the SMALLINT mask of `column` (NULL if empty or unknown token).
 
-    Agrees with `rat_mask`: each token is looked up in a literal MAP; one unknown token makes
-    the whole value NULL, so the row is counted as unclean rather than silently narrowed.
+    Agrees with `rat_mask`: each token goes through one CASE (a MAP literal per row is about
+    three times slower); one unknown token makes the whole value NULL, so the row is counted
+    as unclean rather than silently narrowed.
     """
-    keys = ", ".join(f"'{k}'" for k in RAT_BITS)
-    values = ", ".join(str(v) for v in RAT_BITS.values())
-    lookup = f"MAP([{keys}], [{values}])"
+    case = " ".join(f"WHEN '{k}' THEN {v}" for k, v in RAT_BITS.items())
     tokens = f"string_split(upper(replace({column}, ' ', '')), '|')"
-    bits = f"list_transform({tokens}, lambda t: {lookup}[t])"
+    bits = f"list_transform({tokens}, lambda t: CASE t {case} END)"
     return (
         f"CASE WHEN {column} IS NULL OR {column} = '' THEN NULL "
         f"WHEN list_count({bits}) < len({tokens}) THEN NULL "

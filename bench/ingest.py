@@ -1,0 +1,123 @@
+"""Benchmark: `openceir import operator` on 10M rows against a bare DuckDB read_csv -> Parquet.
+
+Run by hand (never as a test):
+
+    .venv/bin/python bench/ingest.py            # 10M rows
+    .venv/bin/python bench/ingest.py --rows 2000000
+
+The dump is generated once with DuckDB's `range()` and a hash (deterministic) and cached
+under bench/.cache/. Each measurement runs in a fresh subprocess so peak memory (max RSS)
+is the import's own; the floor is DuckDB reading the same CSV into Parquet with the same
+thread and memory settings, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+CONFIG = """
+[region]
+country_mcc = ["639"]
+[[operators]]
+id = "alpha"
+name = "Alpha Mobile"
+mcc_mnc = ["63901"]
+"""
+
+
+def generate(rows: int) -> Path:
+    """A dump of `rows` rows over October 2026: ~rows/5 devices, 0.1% malformed IMEIs."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"alpha_20261001_20261030_{rows}.csv"
+    if path.exists():
+        return path
+    devices = max(rows // 5, 1)
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    tmp = path.with_suffix(".tmp")
+    con.execute(
+        f"""
+        COPY (
+          SELECT '202610' || lpad(CAST(1 + i % 30 AS VARCHAR), 2, '0') AS date,
+                 CASE WHEN hash(i) % 1000 = 0 THEN 'A' || CAST(hash(i) % 1000000 AS VARCHAR)
+                      ELSE CAST(350000000000000 + (hash(i * 7) % {devices}) * 10 AS VARCHAR)
+                 END AS imei,
+                 '63901' || lpad(CAST(hash(i * 7) % {devices} AS VARCHAR), 10, '0') AS imsi,
+                 '2547' || lpad(CAST(hash(i * 7) % {devices} AS VARCHAR), 8, '0') AS msisdn,
+                 ['006', '006|010', '002', '001'][CAST(1 + hash(i) % 4 AS BIGINT)] AS rat
+          FROM range({rows}) t(i)
+        ) TO '{tmp}' (HEADER, DELIMITER ',')
+        """
+    )
+    tmp.rename(path)
+    return path
+
+
+def _child(code: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run Python code in a fresh process; (seconds, peak RSS MiB of that process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, check=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
+
+
+def floor(path: Path, work: Path) -> tuple[float, float]:
+    """Bare DuckDB: read_csv (all VARCHAR) -> Parquet, 2 threads, 1 GB memory limit."""
+    code = (
+        "import duckdb; c = duckdb.connect(); c.execute(\"SET threads = 2\"); "
+        "c.execute(\"SET memory_limit = '1GB'\"); c.execute('SET enable_progress_bar = false'); "
+        f"c.execute(\"COPY (SELECT * FROM read_csv('{path}', all_varchar = true)) "
+        f"TO '{work / 'floor.parquet'}' (FORMAT parquet)\")"
+    )
+    return _child(code, work)
+
+
+def openceir_import(path: Path, work: Path) -> tuple[float, float]:
+    """`openceir import operator alpha FILE` through the CLI entry point, store pre-migrated."""
+    (work / "openceir.toml").write_text(CONFIG)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENCEIR_")}
+    env["OPENCEIR_DATA_DIR"] = str(work / "data")
+    subprocess.run([sys.executable, "-m", "openceir", "db", "upgrade"], cwd=work, env=env,
+                   check=True, capture_output=True)
+    code = (
+        "from openceir.cli.main import run; "
+        f"run(['import', 'operator', 'alpha', '{path}', '--disable-volume-drop'])"
+    )
+    return _child(code, work, env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    path = generate(args.rows)
+    print(f"input: {path.name}, {path.stat().st_size / 1e6:.0f} MB "
+          f"(generated or cached in {time.perf_counter() - t0:.1f} s)")
+    with tempfile.TemporaryDirectory(prefix="openceir-bench-") as tmp:
+        work = Path(tmp)
+        floor_s, floor_mb = floor(path, work)
+        import_s, import_mb = openceir_import(path, work)
+    rate, floor_rate = args.rows / import_s, args.rows / floor_s
+    print(f"floor  (DuckDB read_csv -> Parquet): {floor_s:6.2f} s  {floor_rate / 1e6:5.2f} M rows/s"
+          f"  peak {floor_mb:6.0f} MiB")
+    print(f"openceir import operator:            {import_s:6.2f} s  {rate / 1e6:5.2f} M rows/s"
+          f"  peak {import_mb:6.0f} MiB")
+    print(f"ratio import/floor: {import_s / floor_s:.2f}x (goal <= 2x; goal >= 1M rows/s)")
+
+
+if __name__ == "__main__":
+    main()
