@@ -1,15 +1,20 @@
-"""The ledger's static tile layout and IMEI proofs over HTTP, in-process through httpx."""
+"""The ledger over HTTP: tiles and proofs in-process, federation and witnessing on loopback."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from stdnum import luhn
 
-from openceir.ledger import checkpoint, merkle, note, tiles
+from openceir.ledger import checkpoint, federation, merkle, note, tiles, witness
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger, verify_inclusion_bundle
 from openceir.ledger.log import Log
@@ -119,3 +124,94 @@ def test_without_a_ledger_the_routes_say_so(tmp_path: Path) -> None:
     cp, proof = get(tmp_path, "/ledger/checkpoint", f"/ledger/proof/{IMEI}")
     assert cp.status_code == 404 and "checkpoint does not exist" in cp.json()["detail"]
     assert proof.status_code == 404 and "no ledger" in proof.json()["detail"]
+
+
+# -- real HTTP: two CEIRs on 127.0.0.1 (uvicorn in threads) ---------------------------------
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path) -> Iterator[str]:
+    """Run the real app for a data dir with uvicorn on a free loopback port."""
+    config = uvicorn.Config(
+        create_app(Settings(data_dir=data_dir)), host="127.0.0.1", port=0, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(500):
+        if server.started:
+            break
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def _stolen(n: int, case: str) -> dict[str, object]:
+    body = f"49015420{n:06d}"
+    return {"type": "reported_stolen", "imeis": [body + luhn.calc_check_digit(body)], "case": case}
+
+
+def test_federation_follows_a_peer_over_http_and_detects_a_fork(tmp_path: Path) -> None:
+    a_dir, b_dir = tmp_path / "a", tmp_path / "b"
+    a_log = Log.create(a_dir / "ledger", "ceir.alphaland.example/log")
+    Log.create(b_dir / "ledger", "ceir.betaland.example/log")
+    police = note.generate_key("police.alphaland")
+    add_participant(a_dir / "ledger", police.verifier.vkey, ["police"])
+    a = ImeiLedger.open(a_dir / "ledger")
+    a.append([sign_event(_stolen(n, "A-1"), police) for n in range(300)])
+    imei = _stolen(7, "")["imeis"][0]
+    with serve(a_dir) as url, httpx.Client() as client:
+        peer = federation.add_peer(
+            b_dir / "ledger", "alphaland", url + "/ledger/", a_log.verifier.vkey
+        )
+        first = federation.follow(b_dir / "ledger", peer, client)
+        assert (first.size, first.new_entries, first.imported) == (300, 300, 300)
+        a.append([sign_event({**_stolen(7, "A-2"), "type": "recovered"}, police)])
+        second = federation.follow(b_dir / "ledger", peer, client)
+        assert (second.size, second.new_entries, second.imported) == (301, 1, 1)
+        again = federation.follow(b_dir / "ledger", peer, client)
+        assert again.new_entries == 0
+    found = federation.foreign_events(b_dir / "ledger", imei)
+    assert [(r["index"], r["event"]["type"]) for r in found] == [
+        (7, "reported_stolen"),
+        (300, "recovered"),
+    ]
+
+    fork_dir = tmp_path / "fork"
+    fork = Log.create(fork_dir / "ledger", a_log.origin, key=a_log.signer)  # the same key ...
+    fork.append([f"rewritten {n}".encode() for n in range(301)])  # ... signing another history
+    with serve(fork_dir) as url, httpx.Client() as client:
+        peer = federation.add_peer(
+            b_dir / "ledger", "alphaland", url + "/ledger/", a_log.verifier.vkey
+        )
+        with pytest.raises(federation.ForkError, match="two roots for size 301"):
+            federation.follow(b_dir / "ledger", peer, client)
+        fork.append([b"one more"])
+        with pytest.raises(federation.ForkError, match="not consistent with size 301"):
+            federation.follow(b_dir / "ledger", peer, client)
+    assert (b_dir / "ledger/peers/alphaland/fork-301.txt").read_bytes().count(
+        b"\n\xe2\x80\x94 "
+    ) == 2
+
+
+def test_a_peer_ceir_witnesses_our_checkpoints_over_http(tmp_path: Path) -> None:
+    a_dir, b_dir = tmp_path / "a", tmp_path / "b"
+    a_log = Log.create(a_dir / "ledger", "ceir.alphaland.example/log")
+    a_log.append([b"first", b"second"])
+    key = witness.init_witness(b_dir / "ledger" / "witness", "ceir.betaland.example/witness",
+                               [a_log.verifier.vkey])  # fmt: skip
+    with serve(b_dir) as url, httpx.Client() as client:
+        endpoint = url + "/ledger/witness/add-checkpoint"
+        msg = witness.publish(a_log, [(endpoint, key)], quorum=1, client=client)
+        assert witness.is_published(msg, a_log.verifier, [key], quorum=1)
+        a_log.append([b"third"])
+        msg = witness.publish(a_log, [(endpoint, key)], quorum=1, client=client)
+        assert witness.cosignature_times(msg, [key]).keys() == {"ceir.betaland.example/witness"}
+        stale = client.post(endpoint, content=witness.format_request(0, [], msg))
+        assert stale.status_code == 409
+        assert stale.headers["content-type"].startswith("text/x.tlog.size")
+        assert stale.text == "3\n"
