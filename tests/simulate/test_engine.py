@@ -188,3 +188,10 @@ def test_bad_parameters_are_input_errors(tmp_path: Path, kwargs, field) -> None:
         _small(tmp_path, **kwargs)
     assert caught.value.field == field
     assert not (tmp_path / "operators").exists()
+
+
+def test_a_single_subscriber_still_makes_every_file(tmp_path: Path) -> None:
+    summary = simulate([], tmp_path, subscribers=1, days=1, start=START, seed=0)
+    assert summary.rows["operator_dump"] == 1
+    assert len(list((tmp_path / "operators").rglob("*.csv"))) == 3
+    assert summary.rows["tac_catalog"] > 100 and (tmp_path / "truth" / "clones.csv").is_file()

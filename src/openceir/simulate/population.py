@@ -303,50 +303,8 @@ def build_chunk(world: World, chunk: int) -> Chunk:
             )
 
     ix = np.flatnonzero(kind == K["clone"])
-    for i in ix.tolist():
-        first = int(rng.integers(max(1, days // 3), days))
-        n_clones = int(rng.integers(1, 4))
-        clone_imsis, clone_regions, clone_svs, sv_days = [], [], [], []
-        for j in range(n_clones):
-            c_op = int(rng.integers(n_ops))
-            c_region = int(rng.choice(world.far[region[i]]))
-            c_imsi = numbering.imsis(world.op_mcc_mnc[[c_op]], Role.CLONE + j, g[[i]])
-            b.add(
-                imei=imei_a[[i]],
-                svn=(svn[i] + 1 + j) % 100,
-                imsi=c_imsi,
-                msisdn=numbering.msisdns(world.country_code, Role.CLONE + j, g[[i]]),
-                op=c_op,
-                region=c_region,
-                rats=base_a[i],
-                extra=extra_a[i],
-                start=min(first + j, days - 1),
-                end=days,
-            )
-            clone_imsis.append(str(c_imsi[0]))
-            clone_regions.append(str(c_region))
-            if world.operators[c_op].imeisv_column:
-                clone_svs.append(f"{imei_a[i] // 10:014d}{(svn[i] + 1 + j) % 100:02d}")
-                sv_days.append(min(first + j, days - 1))
-        if clone_svs and world.operators[op[i]].imeisv_column:
-            truth["imeisv_conflict"].append(
-                (
-                    f"{imei_a[i]:015d}",
-                    f"{imei_a[i] // 10:014d}{svn[i]:02d}",
-                    "|".join(clone_svs),
-                    date[min(sv_days)],
-                )
-            )
-        truth["clones"].append(
-            (
-                f"{imei_a[i]:015d}",
-                str(own_imsi[i]),
-                "|".join(clone_imsis),
-                date[first],
-                str(region[i]),
-                "|".join(clone_regions),
-            )
-        )
+    if ix.size:
+        _clones(world, rng, b, truth, ix, g, op, region, svn, imei_a, own_imsi, base_a, extra_a)
 
     for i in np.flatnonzero(kind == K["counterfeit"]).tolist():
         truth["counterfeit_unallocated_tac"].append(
@@ -447,29 +405,33 @@ def build_chunk(world: World, chunk: int) -> Chunk:
         truth["malformed_imeis"].append((text, label, str(own_imsi[i])))
 
     ix = np.flatnonzero(kind == K["transient"])
-    for i in ix.tolist():
-        count = int(rng.integers(10, numbering.TRANSIENT_SIMS + 1))
-        step = int(rng.integers(1, 21))
-        sim = np.arange(count, dtype=np.int64)
-        msisdn = numbering.transient_msisdns(world.country_code, np.full(count, g[i]), sim, step)
-        imsi = numbering.imsis(
-            np.full(count, world.op_mcc_mnc[op[i]]), Role.TRANSIENT + sim, np.full(count, g[i])
+    if ix.size:
+        count = rng.integers(10, numbering.TRANSIENT_SIMS + 1, ix.size)
+        step = rng.integers(1, 21, ix.size)
+        owner = np.repeat(ix, count)
+        sim = np.arange(owner.size) - np.repeat(np.cumsum(count) - count, count)
+        msisdn = numbering.transient_msisdns(
+            world.country_code, g[owner], sim, np.repeat(step, count)
         )
+        imsi = numbering.imsis(world.op_mcc_mnc[op[owner]], Role.TRANSIENT + sim, g[owner])
+        on_day = sim * days // np.repeat(count, count)
         b.add(
-            imei=np.full(count, imei_a[i]),
-            svn=svn[i],
+            imei=imei_a[owner],
+            svn=svn[owner],
             imsi=imsi,
             msisdn=msisdn,
-            op=op[i],
-            region=region[i],
-            rats=base_a[i],
-            extra=extra_a[i],
-            start=sim * days // count,
-            end=sim * days // count + 1,
+            op=op[owner],
+            region=region[owner],
+            rats=base_a[owner],
+            extra=extra_a[owner],
+            start=on_day,
+            end=on_day + 1,
         )
-        truth["transient_imeis"].append(
-            (f"{imei_a[i]:015d}", str(msisdn[0]), str(step), str(count))
-        )
+        firsts = np.cumsum(count) - count
+        for k, i in enumerate(ix.tolist()):
+            truth["transient_imeis"].append(
+                (f"{imei_a[i]:015d}", str(msisdn[firsts[k]]), str(step[k]), str(count[k]))
+            )
 
     primary = kind != K["transient"]
     ordinary_sv = (kind == ORDINARY) & sv_flag
@@ -516,3 +478,76 @@ def build_chunk(world: World, chunk: int) -> Chunk:
         }
     )
     return Chunk(streams, registration, pairing, stolen, truth)
+
+
+def _clones(
+    world: World,
+    rng: np.random.Generator,
+    b: StreamBuilder,
+    truth: dict[str, list[tuple[str, ...]]],
+    ix: np.ndarray,
+    g: np.ndarray,
+    op: np.ndarray,
+    region: np.ndarray,
+    svn: np.ndarray,
+    imei_a: np.ndarray,
+    own_imsi: np.ndarray,
+    base_a: np.ndarray,
+    extra_a: np.ndarray,
+) -> None:
+    """Clones of the devices `ix`: 1-3 each, from a day after the first, far from the genuine."""
+    days = world.days
+    first = rng.integers(max(1, days // 3), days, ix.size)
+    count = rng.integers(1, 4, ix.size)
+    owner = np.repeat(ix, count)  # subscriber of each clone
+    nth = np.arange(owner.size) - np.repeat(np.cumsum(count) - count, count)
+    c_op = rng.integers(0, len(world.operators), owner.size)
+    far = world.far
+    pick_far = (rng.random(owner.size) * np.array([far[r].size for r in region[owner]])).astype(int)
+    c_region = np.array([far[r][k] for r, k in zip(region[owner], pick_far, strict=True)])
+    c_imsi = numbering.imsis(world.op_mcc_mnc[c_op], Role.CLONE + nth, g[owner])
+    c_msisdn = np.zeros(owner.size, dtype=np.int64)
+    for j in range(3):
+        at = nth == j
+        c_msisdn[at] = numbering.msisdns(world.country_code, Role.CLONE + j, g[owner[at]])
+    c_start = np.minimum(np.repeat(first, count) + nth, days - 1)
+    c_svn = (svn[owner] + 1 + nth) % 100
+    b.add(
+        imei=imei_a[owner],
+        svn=c_svn,
+        imsi=c_imsi,
+        msisdn=c_msisdn,
+        op=c_op,
+        region=c_region,
+        rats=base_a[owner],
+        extra=extra_a[owner],
+        start=c_start,
+        end=days,
+    )
+    date = world.dates
+    ends = np.cumsum(count)
+    for k, i in enumerate(ix.tolist()):
+        mine = slice(ends[k] - count[k], ends[k])
+        imei = f"{imei_a[i]:015d}"
+        truth["clones"].append(
+            (
+                imei,
+                str(own_imsi[i]),
+                "|".join(map(str, c_imsi[mine].tolist())),
+                date[first[k]],
+                str(region[i]),
+                "|".join(map(str, c_region[mine].tolist())),
+            )
+        )
+        with_sv = [
+            n for n in range(mine.start, mine.stop) if world.operators[c_op[n]].imeisv_column
+        ]
+        if with_sv and world.operators[op[i]].imeisv_column:
+            truth["imeisv_conflict"].append(
+                (
+                    imei,
+                    f"{imei[:14]}{svn[i]:02d}",
+                    "|".join(f"{imei[:14]}{c_svn[n]:02d}" for n in with_sv),
+                    date[min(c_start[n] for n in with_sv)],
+                )
+            )

@@ -13,6 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from openceir.simulate.geography import CELLS_PER_REGION
+
 
 @dataclass(frozen=True)
 class Streams:
@@ -25,6 +27,7 @@ class Streams:
     ids: pa.Array  # `imei,imsi,msisdn`, the part of a dump line fixed for the stream
     op_bounds: np.ndarray  # streams of operator k are [op_bounds[k], op_bounds[k + 1])
     region: np.ndarray
+    home_cell: np.ndarray  # the cell (within the region) the stream is seen in most days
     rats: np.ndarray  # RAT mask reported every active day
     extra: np.ndarray  # RAT mask added on some days
     start: np.ndarray  # first day index
@@ -83,18 +86,10 @@ class StreamBuilder:
             empty = np.zeros(0, dtype=np.int64)
             text = pa.array([], pa.string())
             return Streams(
-                text,
-                text,
-                text,
-                text,
-                np.zeros(n_operators + 1, np.int64),
-                empty,
-                empty,
-                empty,
-                empty,
-                empty,
-                np.zeros(0),
-            )
+                imei=text, imeisv=text, imsi=text, msisdn=text, ids=text,
+                op_bounds=np.zeros(n_operators + 1, np.int64), region=empty, home_cell=empty,
+                rats=empty, extra=empty, start=empty, end=empty, p=np.zeros(0),
+            )  # fmt: skip
         cols = {k: np.concatenate([b[k] for b in self._blocks]) for k in self._blocks[0]}
         special = np.concatenate(self._special)
         order = np.argsort(cols["op"], kind="stable")
@@ -116,6 +111,8 @@ class StreamBuilder:
             ids=pc.binary_join_element_wise(reported, imsi, msisdn, ","),
             op_bounds=np.searchsorted(cols["op"], np.arange(n_operators + 1)),
             region=cols["region"],
+            # A fixed hash of the IMSI: the same SIM lives near the same cell every day.
+            home_cell=cols["imsi"] * 2_654_435_761 % 1_000_003 % CELLS_PER_REGION,
             rats=cols["rats"],
             extra=cols["extra"],
             start=cols["start"],

@@ -17,6 +17,7 @@ from openceir.simulate.world import World
 
 _SECONDS = pa.array([f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400)])
 EXTRA_RAT_SHARE = 0.2  # days on which a device also shows its second-best RAT
+ROAMING_SHARE = 0.3  # days on which a device is seen away from its home cell, in its region
 
 
 def leading_zero_day(world: World) -> tuple[int, int] | None:
@@ -39,7 +40,8 @@ def day_lines(
     n = len(streams)
     seen = (streams.start <= day) & (day < streams.end) & (rng.random(n) < streams.p)
     extra = rng.random(n) < EXTRA_RAT_SHARE
-    cell = rng.integers(0, CELLS_PER_REGION, n)
+    roam = rng.random(n) < ROAMING_SHARE
+    cell = np.where(roam, rng.integers(0, CELLS_PER_REGION, n), streams.home_cell)
     # Activity peaks in the day: a triangular distribution of seconds centred on 14:00.
     second = rng.triangular(0, 50_400, 86_399, n).astype(np.int64)
     date = pa.scalar(world.dates[day])
