@@ -7,16 +7,23 @@ subprocess end to end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import uvicorn
 
 from openceir.cli import _context, main
 from openceir.ledger import note
 from openceir.ledger.events import verify_inclusion_bundle
+from openceir.settings import Settings
+from openceir.web import create_app
 
 IMEI = "352099001761481"
 OTHER = "490154203237518"
@@ -37,6 +44,8 @@ def run(tmp_path: Path, env, monkeypatch, capsys):
         monkeypatch.setenv(name, value)
 
     def call(*args: str, env: dict[str, str] | None = None) -> SimpleNamespace:
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
         _context.reset()
         capsys.readouterr()
         code = 0
@@ -123,7 +132,61 @@ def test_real_command_exits_1_with_one_line_naming_the_fix(cli, env) -> None:
 def test_every_ledger_command_help_shows_an_example(run) -> None:
     cli = run
     for command in (["init"], ["participant", "add"], ["append"], ["checkpoint"],
-                    ["prove"], ["verify"]):  # fmt: skip
+                    ["prove"], ["verify"], ["peer", "add"], ["follow"], ["witness", "init"],
+                    ["publish"]):  # fmt: skip
         result = cli("ledger", *command, "--help")
         assert result.returncode == 0
         assert "Example: openceir ledger " + command[0] in result.stdout, command
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path) -> Iterator[str]:
+    """The real app for a data dir, served by uvicorn on a free loopback port."""
+    app = create_app(Settings(data_dir=data_dir))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(500):
+        if server.started:
+            break
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_two_ceirs_witness_and_follow_each_other(run, tmp_path: Path, monkeypatch) -> None:
+    a = {"OPENCEIR_DATA_DIR": str(tmp_path / "a")}
+    b = {"OPENCEIR_DATA_DIR": str(tmp_path / "b")}
+    a_key = run("ledger", "init", "--origin", "ceir.alphaland.example/log", env=a)
+    a_vkey = a_key.stdout.splitlines()[-1].split(": ", 1)[1]
+    run("ledger", "participant", "add", "police.alphaland", "--role", "police",
+        "--key-out", "police.skey", env=a)  # fmt: skip
+    event = {"type": "reported_stolen", "imeis": [IMEI], "case": "A-1"}
+    assert run("ledger", "append", json.dumps(event), "--key", "police.skey", env=a).returncode == 0
+    assert run("ledger", "init", "--origin", "ceir.betaland.example/log", env=b).returncode == 0
+    w = run("ledger", "witness", "init", "ceir.betaland.example/witness", "--log", a_vkey, env=b)
+    assert w.returncode == 0, w.stderr
+    w_vkey = w.stdout.strip().split(": ", 1)[1]
+    monkeypatch.delenv("OPENCEIR_DATA_DIR")  # the environment would override the apps' data dirs
+    with serve(tmp_path / "b") as b_url, serve(tmp_path / "a") as a_url:
+        spec = f"{b_url}/ledger/witness/add-checkpoint={w_vkey}"
+        pub = run("ledger", "publish", "--witness", spec, "--quorum", "1", env=a)
+        assert pub.returncode == 0, pub.stderr
+        assert pub.stdout.strip() == "Published with 1 cosignatures: ceir.betaland.example/witness"
+        added = run(
+            "ledger", "peer", "add", "alphaland", f"{a_url}/ledger/", "--vkey", a_vkey, env=b
+        )
+        assert added.returncode == 0, added.stderr
+        followed = run("ledger", "follow", "alphaland", env=b)
+        assert followed.returncode == 0, followed.stderr
+        assert followed.stdout.strip() == (
+            "Peer alphaland verified at size 1: 1 new entries, 1 events imported"
+        )
+        too_many = run("ledger", "publish", "--witness", spec, "--quorum", "2", env=a)
+        assert too_many.returncode == 1
+        assert "only 1 of the 2 witness cosignatures needed" in too_many.stderr
+    unknown = run("ledger", "follow", "nobody", env=b)
+    assert unknown.returncode == 1 and "peer 'nobody' is not registered" in unknown.stderr

@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import typer
 
 from openceir.cli import _context
 from openceir.errors import InputError
-from openceir.ledger import checkpoint, note
+from openceir.ledger import checkpoint, federation, note, witness
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger, verify_ledger
 from openceir.ledger.log import Log
@@ -25,6 +26,12 @@ app = typer.Typer(
 )
 participant_app = typer.Typer(help="Participants who may sign ledger events.", no_args_is_help=True)
 app.add_typer(participant_app, name="participant")
+peer_app = typer.Typer(help="Other CEIRs' ledgers this one follows.", no_args_is_help=True)
+app.add_typer(peer_app, name="peer")
+witness_app = typer.Typer(
+    help="Witnessing other CEIRs' logs (C2SP tlog-witness).", no_args_is_help=True
+)
+app.add_typer(witness_app, name="witness")
 
 
 def ledger_dir() -> Path:
@@ -180,6 +187,81 @@ def verify_cmd(
     key = note.parse_vkey(_read_text(vkey)) if vkey else None
     cp: checkpoint.Checkpoint = verify_ledger(ledger_dir(), key)
     typer.echo(f"OK: {cp.origin} has {cp.size} entries, all verified")
+
+
+@peer_app.command("add")
+def peer_add_cmd(
+    name: str = typer.Argument(..., help="A local name for the peer, e.g. betaland."),
+    url: str = typer.Argument(..., help="The base URL of the peer's /ledger/ files."),
+    vkey: str = typer.Option(..., help="The peer's log public key (C2SP vkey)."),
+) -> None:
+    """Register another CEIR's ledger to follow.
+
+    Example: openceir ledger peer add betaland https://ceir.betaland.example/ledger/
+    --vkey "$(cat betaland.vkey)"
+    """
+    peer = federation.add_peer(ledger_dir(), name, url, vkey)
+    typer.echo(f"Peer {peer.name}: {peer.url} ({peer.log_key.name})")
+
+
+@app.command("follow")
+def follow_cmd(
+    name: str = typer.Argument(..., help="The peer to follow (see `ledger peer add`)."),
+) -> None:
+    """Fetch a peer's new checkpoint and entries, verify them, import its theft records.
+
+    Exits 1 on a fork (the evidence is kept under peers/<name>/).
+
+    Example: openceir ledger follow betaland
+    """
+    peer = federation.load_peer(ledger_dir(), name)
+    with httpx.Client(timeout=30) as client:
+        result = federation.follow(ledger_dir(), peer, client)
+    typer.echo(
+        f"Peer {name} verified at size {result.size}: {result.new_entries} new entries, "
+        f"{result.imported} events imported"
+    )
+
+
+@witness_app.command("init")
+def witness_init_cmd(
+    name: str = typer.Argument(
+        ..., help="The witness's key name, e.g. ceir.examplestan.example/witness."
+    ),
+    log: list[str] = typer.Option(..., "--log", help="A log public key (vkey) to witness."),
+) -> None:
+    """Make this CEIR a witness for other logs, served at POST /ledger/witness/add-checkpoint.
+
+    Example: openceir ledger witness init ceir.examplestan.example/witness
+    --log "$(cat betaland.vkey)"
+    """
+    key = witness.init_witness(ledger_dir() / "witness", name, log)
+    typer.echo(f"Witness public key (give it to the logs): {key.vkey}")
+
+
+@app.command("publish")
+def publish_cmd(
+    witness_spec: list[str] = typer.Option(
+        ..., "--witness", help="URL=VKEY: a witness's add-checkpoint URL and its cosigner key."
+    ),
+    quorum: int = typer.Option(1, help="How many cosignatures make the checkpoint published."),
+) -> None:
+    """Ask witnesses to cosign the latest checkpoint; exit 1 below the quorum.
+
+    Example: openceir ledger publish --quorum 1
+    --witness "https://w.example/ledger/witness/add-checkpoint=$(cat w.vkey)"
+    """
+    witnesses = []
+    for spec in witness_spec:
+        url, sep, vkey = spec.rpartition("=")  # a vkey never holds '=' (33 bytes of base64)
+        if not sep:
+            raise InputError(f"{spec!r} is not URL=VKEY", field="witness")
+        witnesses.append((url, witness.parse_cosigner_vkey(vkey)))
+    log = Log.open(ledger_dir())
+    with httpx.Client(timeout=30) as client:
+        msg = witness.publish(log, witnesses, quorum, client)
+    got = witness.cosignature_times(msg, [k for _, k in witnesses])
+    typer.echo(f"Published with {len(got)} cosignatures: {', '.join(sorted(got))}")
 
 
 __all__ = ["app"]

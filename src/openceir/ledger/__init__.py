@@ -3,7 +3,8 @@
 Entries are signed IMEI events (`entries`), appended by registered participants
 (`participants`) to a durable tiled log (`log`, `storage`), audited offline from its files
 (`audit`), with RFC 9162 proofs (`merkle`), C2SP signed notes (`note`), checkpoints
-(`checkpoint`) and tiles (`tiles`). See docs/ledger.md.
+(`checkpoint`) and tiles (`tiles`), cosigned by witnesses (`witness`) and followed by peer
+CEIRs (`federation`). See docs/ledger.md.
 """
 
 from openceir.ledger.audit import AuditError, verify_log
@@ -16,6 +17,7 @@ from openceir.ledger.events import (
     verify_inclusion_bundle,
     verify_ledger,
 )
+from openceir.ledger.federation import ForkError, Peer, add_peer, follow, foreign_events
 from openceir.ledger.log import Log
 from openceir.ledger.merkle import (
     ProofError,
@@ -27,29 +29,40 @@ from openceir.ledger.merkle import (
 )
 from openceir.ledger.note import Signer, Verifier, generate_key, parse_skey, parse_vkey
 from openceir.ledger.participants import add_participant, load_participants
+from openceir.ledger.witness import Witness, WitnessError, init_witness, is_published, publish
 
 __all__ = [
     "AuditError",
     "Checkpoint",
+    "ForkError",
     "ImeiLedger",
     "Log",
+    "Peer",
     "ProofError",
     "Signer",
     "Verifier",
+    "Witness",
+    "WitnessError",
     "add_participant",
+    "add_peer",
     "append_event",
     "canonical_json",
     "check_entry",
     "consistency_proof",
+    "follow",
+    "foreign_events",
     "generate_key",
     "inclusion_bundle",
     "inclusion_proof",
+    "init_witness",
+    "is_published",
     "leaf_hash",
     "load_participants",
     "open_checkpoint",
     "parse_entry",
     "parse_skey",
     "parse_vkey",
+    "publish",
     "sign_event",
     "verify_consistency",
     "verify_inclusion",
