@@ -163,7 +163,8 @@ def build_chunk(world: World, chunk: int) -> Chunk:
     s_region, s_base, s_extra = region.copy(), base_a.copy(), extra_a.copy()
     s_start, s_end = np.zeros(n, np.int64), np.full(n, days, np.int64)
     s_p = np.where(kind == ORDINARY, p, 1.0)
-    special: list[str | None] = [None] * n
+    special = np.full(n, None, dtype=object)  # IMEI text overriding the device's, if any
+    op_sv = np.array([profile.imeisv_as_imei for profile in world.operators], dtype=bool)
     b = StreamBuilder()
 
     ix = np.flatnonzero(kind == K["inbound_roamer"])
@@ -447,16 +448,14 @@ def build_chunk(world: World, chunk: int) -> Chunk:
         start=s_start[primary],
         end=s_end[primary],
         p=s_p[primary],
-        special=[s for s, keep in zip(special, primary.tolist(), strict=True) if keep],
-        sv_as_imei=ordinary_sv[primary]
-        & np.array([world.operators[o].imeisv_as_imei for o in s_op[primary].tolist()], dtype=bool),
+        special=special[primary],
+        sv_as_imei=(ordinary_sv & op_sv[s_op])[primary],
     )
-    for i in np.flatnonzero(ordinary_sv).tolist():
-        if world.operators[s_op[i]].imeisv_as_imei:
-            imei = f"{imei_a[i]:015d}"
-            truth["imeisv_as_imei"].append(
-                (imei, f"{imei[:14]}{svn[i]:02d}", world.operators[s_op[i]].id, str(own_imsi[i]))
-            )
+    for i in np.flatnonzero(ordinary_sv & op_sv[s_op]).tolist():
+        imei = f"{imei_a[i]:015d}"
+        truth["imeisv_as_imei"].append(
+            (imei, f"{imei[:14]}{svn[i]:02d}", world.operators[s_op[i]].id, str(own_imsi[i]))
+        )
 
     streams = b.finish(n_ops)
     registration = registration_lines(world, rng, g, kind, tac_a, tac_b, imei_a, imei_a2, imei_b)

@@ -62,7 +62,7 @@ class StreamBuilder:
         end: np.ndarray | int,
         p: np.ndarray | float = 1.0,
         svn: np.ndarray | int = -1,
-        special: list[str | None] | None = None,
+        special: np.ndarray | None = None,
         sv_as_imei: np.ndarray | bool = False,
     ) -> None:
         """Add streams; scalars broadcast. `imei` holds 15-digit integers; `special` overrides."""
