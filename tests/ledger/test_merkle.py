@@ -140,3 +140,14 @@ def test_range_nodes_cover_the_range_with_perfect_subtrees() -> None:
     assert merkle.range_nodes(0, 13) == [(3, 0), (2, 2), (0, 12)]
     assert merkle.range_nodes(8, 13) == [(2, 2), (0, 12)]
     assert merkle.range_nodes(5, 5) == []
+
+
+def test_copied_vectors_match_their_checksums() -> None:
+    import hashlib
+
+    root = VECTORS.parent
+    lines = (root / "SHA256SUMS").read_text().splitlines()
+    assert len(lines) == 258
+    for line in lines:
+        digest, name = line.split(maxsplit=1)
+        assert hashlib.sha256((root / name.lstrip("*")).read_bytes()).hexdigest() == digest, name
