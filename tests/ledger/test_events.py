@@ -134,3 +134,14 @@ def test_large_batch_is_checked_in_chunks_and_names_the_first_bad_event(ledger, 
     assert ledger.log.size == 0
     assert ledger.append(batch) == list(range(700))
     assert ledger.latest_index(imei(650)) == 650
+
+
+def test_index_torn_by_a_crash_is_repaired(ledger, keys) -> None:
+    ledger.append([sign_event(stolen(n), keys["police"]) for n in range(2)])
+    root = ledger.log.files.root
+    (root / "index/imei.size").write_text("1")
+    with (root / "index/imei.tsv").open("a") as fh:
+        fh.write(imei(5)[:9])  # half a line
+    again = ImeiLedger.open(root)
+    assert again.index.lookup(imei(1)) == [1]
+    assert all("\t" in line for line in (root / "index/imei.tsv").read_text().splitlines())

@@ -45,6 +45,8 @@ class ImeiIndex:
             with tsv.open() as fh:
                 for line in fh:
                     imei, _, index_text = line.rstrip("\n").partition("\t")
+                    if not index_text.isdigit():
+                        continue  # a line torn by a crash; the catch-up below restores it
                     index = int(index_text)
                     if index < covered:
                         self.by_imei.setdefault(imei, []).append(index)
