@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 FORMATS = ("csv", "csv.gz", "zip")
+LEVEL = 1  # deflate level: 5x faster than 6 for files about 15% larger
 _ROWS = pa_csv.WriteOptions(include_header=False, quoting_style="none")
 
 
@@ -42,12 +43,18 @@ class TableWriter:
             self._out = self._raw
         elif fmt == "csv.gz":
             self._out = gzip.GzipFile(
-                filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=6
+                filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=LEVEL
             )  # type: ignore[assignment]
         else:
             self._zip = zipfile.ZipFile(self._raw, "w", compression=zipfile.ZIP_DEFLATED)
             info = zipfile.ZipInfo(f"{stem}.csv", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
+            # Python 3.13 names it compress_level; 3.11 and 3.12 only have the private field.
+            setattr(
+                info,
+                "compress_level" if hasattr(info, "compress_level") else "_compresslevel",
+                LEVEL,
+            )
             info.external_attr = 0o644 << 16
             self._out = self._zip.open(info, "w", force_zip64=large)  # type: ignore[assignment]
         self._out.write(header.encode() + b"\n")
