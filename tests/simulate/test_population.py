@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+from openceir.errors import InputError
 from openceir.simulate.geography import distance_km
 from openceir.simulate.population import allocate_serials
 from tests.simulate.conftest import read_csv
@@ -28,7 +29,7 @@ def test_serials_never_collide_within_a_tac_across_chunks() -> None:
 
 def test_a_tac_with_more_devices_than_its_block_is_refused() -> None:
     tacs = np.zeros(11, dtype=np.int64)
-    with pytest.raises(RuntimeError, match="serial block exhausted"):
+    with pytest.raises(InputError, match="too many devices of one model"):
         allocate_serials(tacs, np.ones(11, dtype=np.int64), 0, 10, np.zeros(1, dtype=np.int64))
 
 

@@ -218,8 +218,6 @@ def build_catalog(rng: np.random.Generator, start: dt.date, models_per_class: in
     for mi, model in enumerate(models):
         cls = model.kind
         share = 0.0 if model.legacy else cls.share * model.weight / class_weight[model.device_class]
-        if cls.iot:
-            share *= 0.05  # IoT modules are a small part of the device base
         n_tacs = max(1, int(np.ceil(share / MAX_TAC_SHARE)))
         released = start - dt.timedelta(
             days=int(rng.integers(60, 365 * (15 if model.legacy else 8)))

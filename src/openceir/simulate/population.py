@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from openceir.errors import InputError
 from openceir.simulate import numbering, radio
 from openceir.simulate.catalog import RAT_MISMATCH
 from openceir.simulate.luhn import with_check_digits
@@ -83,7 +84,10 @@ def allocate_serials(
     group_start = np.maximum.accumulate(np.where(first, np.arange(t.size), 0))
     offset = before - before[group_start]
     if t.size and int((offset + w).max()) > capacity:
-        raise RuntimeError("serial block exhausted: a TAC carries too many devices per chunk")
+        raise InputError(
+            "too many devices of one model for this many subscribers: lower the kind rates",
+            field="rates",
+        )
     serials = np.empty_like(tacs)
     serials[order] = SERIAL_BASE + (base[t] + chunk * capacity + offset) % SERIAL_SPAN
     return serials
