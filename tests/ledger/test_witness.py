@@ -80,6 +80,12 @@ def test_witness_follows_a_growing_log_with_consistency_proofs(log: Log, wit: Wi
     cosigned = log.add_cosignatures([line])
     assert witness.is_published(cosigned, log.verifier, [wit.cosigner.verifier], quorum=1)
     assert wit.latest(ORIGIN)[0] == 12
+    again = wit.add_checkpoint(witness.format_request(12, [], log.checkpoint()), now=NOW + 60)
+    renewed = log.add_cosignatures([again])
+    assert renewed.count("— witness.testland/w1 ".encode()) == 1
+    assert witness.cosignature_times(renewed, [wit.cosigner.verifier]) == {
+        "witness.testland/w1": NOW + 60
+    }
 
 
 def test_witness_rejects_bad_requests_with_the_spec_status(

@@ -225,17 +225,24 @@ class Log:
         return written
 
     def add_cosignatures(self, lines: Sequence[str]) -> bytes:
-        """Append witness cosignature lines to the current checkpoint (file and memory).
+        """Add witness cosignature lines to the current checkpoint (file and memory).
 
-        Lines must be signature lines ending in a newline; if the log grew meanwhile the
-        cosignatures are for an old checkpoint and an IntegrityError is raised.
+        Lines must be signature lines ending in a newline; a witness's new line replaces
+        its old one. If the log grew meanwhile the cosignatures are for an old checkpoint
+        and an IntegrityError is raised.
         """
         with self.files.lock():
             if self.files.read(CHECKPOINT) != self._checkpoint:
                 raise IntegrityError("the checkpoint changed while collecting cosignatures")
             present = self._checkpoint.decode()
-            extra = "".join(line for line in lines if line not in present)
-            updated = (present + extra).encode()
+            body, _, sigs = present.rpartition("\n\n")
+            renewed = {line.split(" ", 2)[1] for line in lines}  # the witnesses' names
+            kept = [
+                line + "\n"
+                for line in sigs.splitlines()
+                if line.split(" ", 2)[1] == self.origin or line.split(" ", 2)[1] not in renewed
+            ]
+            updated = (body + "\n\n" + "".join(kept) + "".join(lines)).encode()
             note.parse(updated)  # still a well-formed note
             self.files.write(CHECKPOINT, updated)
             self._checkpoint = updated
