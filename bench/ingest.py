@@ -38,8 +38,9 @@ mcc_mnc = ["63901"]
 
 def generate(rows: int) -> Path:
     """A dump of `rows` rows over October 2026: ~rows/5 devices, 0.1% malformed IMEIs."""
-    CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"alpha_20261001_20261030_{rows}.csv"
+    folder = CACHE / str(rows)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "alpha_20261001_20261030.csv"
     if path.exists():
         return path
     devices = max(rows // 5, 1)

@@ -432,7 +432,9 @@ def write_lake(
         """
         old = _manifest.files(current, "observations", [operator_id], [month])
         out, relative = _parquet.new_file(root, "observations", operator_id, month)
-        written["observations"] += _parquet.merge_month(con, rows_sql, [root / p for p in old], out)
+        written["observations"] += _parquet.merge_month(
+            con, rows_sql, [root / p for p in old], out, operator=operator_id, month=month
+        )
         obs[month] = [relative]
         if stage_.has_sightings:
             sig_sql = f"""

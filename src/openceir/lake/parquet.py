@@ -116,29 +116,45 @@ def merge_month(
     rows_sql: str,
     old_files: list[Path],
     out: Path,
+    *,
+    operator: str,
+    month: str,
 ) -> int:
     """Write `out`: the observations of `rows_sql` merged with `old_files`; returns its rows.
 
     `rows_sql` yields observation columns for one (operator, month); each input row may be a
-    single sighting (one day bit) or an aggregate: the merge is the same either way.
+    single sighting (one day bit) or an aggregate: the merge is the same either way. The
+    IMEISV union is only computed when some input row has one (it is the costly aggregate).
     """
     cols = ", ".join(OBSERVATION_COLUMNS)
     key = ", ".join(KEY)
     both = f"SELECT {cols} FROM ({rows_sql})"
     if old_files:
         both += f" UNION ALL {read_select(old_files, OBSERVATION_COLUMNS)}"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW merge_input AS {both}")
+    has_svn = con.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM merge_input WHERE imeisv IS NOT NULL LIMIT 1)"
+    ).fetchone()[0]
+    svn = (
+        "list_sort(list_distinct(flatten(list(imeisv) FILTER (imeisv IS NOT NULL))))"
+        if has_svn
+        else "CAST(NULL AS VARCHAR[])"
+    )
     query = f"""
-        SELECT any_value(operator) AS operator, any_value(month) AS month, {key},
+        SELECT {_sql_str(operator)} AS operator, {_sql_str(month)} AS month, {key},
                CAST(bit_or(rat_mask) AS SMALLINT) AS rat_mask,
                CAST(bit_or(day_mask) AS INTEGER) AS day_mask,
                min(first_seen) AS first_seen, max(last_seen) AS last_seen,
-               CASE WHEN count(imeisv) > 0
-                    THEN list_sort(list_distinct(flatten(list(imeisv) FILTER (imeisv IS NOT NULL))))
-               END AS imeisv
-        FROM ({both}) GROUP BY {key}
+               CASE WHEN len({svn}) > 0 THEN {svn} END AS imeisv
+        FROM merge_input GROUP BY {key}
     """
     con.execute(f"COPY ({query}) TO '{_quote(str(out))}' (FORMAT parquet, COMPRESSION zstd)")
+    con.execute("DROP VIEW merge_input")
     return row_count(con, [out])
+
+
+def _sql_str(value: str) -> str:
+    return f"'{_quote(value)}'"
 
 
 def write_sightings(con: duckdb.DuckDBPyConnection, rows_sql: str, out: Path) -> int:
