@@ -12,6 +12,7 @@ from openceir.ledger.checkpoint import Checkpoint, open_checkpoint
 from openceir.ledger.entries import canonical_json, check_entry, parse_entry, sign_event
 from openceir.ledger.events import (
     ImeiLedger,
+    OpenLedger,
     append_event,
     inclusion_bundle,
     verify_inclusion_bundle,
@@ -37,6 +38,7 @@ __all__ = [
     "ForkError",
     "ImeiLedger",
     "Log",
+    "OpenLedger",
     "Peer",
     "ProofError",
     "Signer",

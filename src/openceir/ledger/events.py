@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +22,7 @@ from openceir.errors import IntegrityError, NotFound
 from openceir.ledger import audit, checkpoint, entries, merkle, note
 from openceir.ledger.log import Log
 from openceir.ledger.participants import Participants, load_participants
-from openceir.ledger.storage import write_atomic
+from openceir.ledger.storage import CHECKPOINT, LedgerFiles, write_atomic
 
 INDEX = "index/imei.tsv"
 INDEX_SIZE = "index/imei.size"
@@ -218,3 +219,25 @@ __all__ = [
     "verify_inclusion_bundle",
     "verify_ledger",
 ]
+
+
+class OpenLedger:
+    """A ledger opened once and reopened when the checkpoint on disk changes (another writer).
+
+    Shared by long-lived readers (the web routes, identifier resolution); thread-safe.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._ledger: ImeiLedger | None = None
+
+    def get(self) -> ImeiLedger:
+        files = LedgerFiles(self.path)
+        if not files.exists():
+            raise NotFound("this CEIR has no ledger yet")
+        current = files.read(CHECKPOINT)
+        with self._lock:
+            if self._ledger is None or self._ledger.log.checkpoint() != current:
+                self._ledger = ImeiLedger.open(self.path)
+            return self._ledger

@@ -15,15 +15,13 @@ directory (the private key above all) can be reached.
 from __future__ import annotations
 
 import json
-import threading
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from openceir.errors import NotFound
-from openceir.ledger.events import ImeiLedger
+from openceir.ledger.events import OpenLedger
 from openceir.ledger.storage import CHECKPOINT, VKEY, LedgerFiles
 from openceir.ledger.tiles import InvalidTilePath, parse_tile_path
 from openceir.ledger.witness import SIZE_CONTENT_TYPE, Witness, WitnessError
@@ -35,30 +33,11 @@ TEXT = "text/plain; charset=utf-8"
 BINARY = "application/octet-stream"
 
 
-class _LedgerCache:
-    """The opened ledger, reopened when the checkpoint on disk changes (another writer)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._ledger: ImeiLedger | None = None
-
-    def get(self) -> ImeiLedger:
-        files = LedgerFiles(self.path)
-        if not files.exists():
-            raise NotFound("this CEIR has no ledger yet")
-        current = files.read(CHECKPOINT)
-        with self._lock:
-            if self._ledger is None or self._ledger.log.checkpoint() != current:
-                self._ledger = ImeiLedger.open(self.path)
-            return self._ledger
-
-
 def router(settings: Settings) -> APIRouter:
     """The `/ledger/` routes for the ledger in `<settings.data_dir>/ledger`."""
     path = settings.data_dir / "ledger"
     files = LedgerFiles(path)
-    cache = _LedgerCache(path)
+    cache = OpenLedger(path)
     api = APIRouter(prefix="/ledger", tags=["ledger"])
 
     def _read(name: str) -> bytes:
