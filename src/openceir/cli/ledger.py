@@ -16,6 +16,7 @@ from openceir.errors import InputError
 from openceir.ledger import checkpoint, federation, note, witness
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger, verify_ledger
+from openceir.ledger.foreign_stolen import sync_foreign_stolen
 from openceir.ledger.log import Log
 from openceir.ledger.participants import ROLES, add_participant
 from openceir.ledger.storage import write_atomic
@@ -221,6 +222,11 @@ def follow_cmd(
         f"Peer {name} verified at size {result.size}: {result.new_entries} new entries, "
         f"{result.imported} events imported"
     )
+    synced = sync_foreign_stolen(_context.settings(), engine=_context.engine())
+    if synced is None:
+        typer.echo("Stolen list: no change from foreign reports.")
+    else:
+        typer.echo(f"Stolen list: {synced.message or 'updated from foreign reports'}")
 
 
 @witness_app.command("init")
