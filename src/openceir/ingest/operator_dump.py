@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from openceir.errors import InputError
 from openceir.ingest import checks as _checks
@@ -25,7 +26,7 @@ from openceir.ingest.files import Header
 from openceir.ingest.source import Source
 from openceir.lake import manifest as _manifest
 from openceir.lake import parquet as _parquet
-from openceir.lake.rat import rat_mask_sql
+from openceir.lake.rat import rat_mask
 from openceir.settings import Operator
 
 SOURCE = Source(
@@ -173,7 +174,7 @@ def _rows_select(ctx: DumpContext, *, with_line: bool) -> str:
                {col("imei")} AS imei, {imei_key_sql(col("imei"))} AS imei_key,
                {col("imsi")} AS imsi, coalesce({imsi_sql(col("imsi"))}, false) AS imsi_ok,
                {col("msisdn")} AS msisdn,
-               {col("rat")} AS rat, {rat_mask_sql(col("rat"))} AS rat_mask,
+               {col("rat")} AS rat,
                {", ".join(extra)}
         FROM {reader}
     """
@@ -188,6 +189,7 @@ def stage(con: duckdb.DuckDBPyConnection, ctx: DumpContext) -> DumpStage:
         con.execute(f"COPY ({select}) TO {_q(str(staging))} (FORMAT parquet)")
     except duckdb.Error as exc:
         raise duckdb_error(exc, ctx.source_name) from None
+    _rat_lookup(con, staging)
     result = DumpStage(
         staging=staging,
         has_sightings=any(c in ctx.positions for c in ("cell", "lat", "lon")),
@@ -195,6 +197,29 @@ def stage(con: duckdb.DuckDBPyConnection, ctx: DumpContext) -> DumpStage:
     )
     _measure(con, ctx, result)
     return result
+
+
+def _rat_lookup(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
+    """Table rat_lookup(rat, rat_mask) for the distinct RAT values of the dump.
+
+    A dump has a handful of distinct RAT strings; masking those once in Python and joining
+    is ~10x cheaper than list functions on every row (`rat_mask_sql`).
+    """
+    values = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT rat FROM read_parquet({_q(str(staging))}) WHERE rat IS NOT NULL"
+        ).fetchall()
+    ]
+    table = pa.table(
+        {
+            "rat": pa.array(values, pa.string()),
+            "rat_mask": pa.array([rat_mask(v) for v in values], pa.int16()),
+        }
+    )
+    con.register("rat_values", table)
+    con.execute("CREATE OR REPLACE TEMP TABLE rat_lookup AS SELECT * FROM rat_values")
+    con.unregister("rat_values")
 
 
 def _conditions(ctx: DumpContext, date_range: tuple[date, date] | None) -> dict[str, str]:
@@ -207,7 +232,9 @@ def _conditions(ctx: DumpContext, date_range: tuple[date, date] | None) -> dict[
         "unclean_imei": "imei IS NOT NULL AND imei_key IS NULL",
         "unclean_imsi": "imsi IS NOT NULL AND NOT imsi_ok",
         "unclean_msisdn": f"msisdn IS NOT NULL AND NOT coalesce({msisdn_sql('msisdn')}, false)",
-        "unclean_rat": "rat IS NOT NULL AND rat_mask IS NULL",
+        "unclean_rat": (
+            "rat IS NOT NULL AND rat NOT IN (SELECT rat FROM rat_lookup WHERE rat_mask IS NOT NULL)"
+        ),
         "foreign_imsi": f"imsi_ok AND substr(imsi, 1, 3) NOT IN ({mccs})",
         "off_network_imsi": f"imsi_ok AND NOT ({home})",
         "leading_zero_loss": (
@@ -425,10 +452,11 @@ def write_lake(
         rows_sql = f"""
             SELECT {_q(operator_id)} AS operator, {_q(month)} AS month, imei_key,
                    CASE WHEN imei_key IS NULL THEN imei END AS imei_raw, imsi, msisdn,
-                   CAST(coalesce(rat_mask, 0) AS SMALLINT) AS rat_mask,
+                   CAST(coalesce(r.rat_mask, 0) AS SMALLINT) AS rat_mask,
                    CAST(1 AS INTEGER) << CAST(day(d) - 1 AS INTEGER) AS day_mask,
                    d AS first_seen, d AS last_seen, {svn} AS imeisv
-            FROM read_parquet({staging}) WHERE {where}
+            FROM read_parquet({staging}) s LEFT JOIN rat_lookup r ON s.rat = r.rat
+            WHERE {where}
         """
         old = _manifest.files(current, "observations", [operator_id], [month])
         out, relative = _parquet.new_file(root, "observations", operator_id, month)
