@@ -20,8 +20,9 @@ _BANDS = {
     UTRAN: "WCDMA 900,WCDMA 2100",
     EUTRAN: "LTE FDD BAND 1,LTE FDD BAND 3,LTE FDD BAND 7,LTE FDD BAND 20,LTE TDD BAND 40",
     NR: "NR n1,NR n28,NR n78",
-    NBIOT: "NB-IoT BAND 8,NB-IoT BAND 20",
-    LTEM: "LTE-M BAND 3,LTE-M BAND 20",
+    # NB-IoT and LTE-M run in LTE bands: named as LTE bands, tagged with the technology.
+    NBIOT: "LTE FDD BAND 8 (NB-IoT),LTE FDD BAND 20 (NB-IoT)",
+    LTEM: "LTE FDD BAND 3 (LTE-M),LTE FDD BAND 20 (LTE-M)",
 }
 _INTERFACES = {
     GERAN: "GSM",
