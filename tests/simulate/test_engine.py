@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from stdnum import luhn
 
-from openceir.errors import InputError
+from openceir.errors import ConfigError, InputError
 from openceir.settings import Operator, Region, Settings, load_settings
 from openceir.simulate import engine as engine_module
 from openceir.simulate import simulate
@@ -195,3 +195,10 @@ def test_a_single_subscriber_still_makes_every_file(tmp_path: Path) -> None:
     assert summary.rows["operator_dump"] == 1
     assert len(list((tmp_path / "operators").rglob("*.csv"))) == 3
     assert summary.rows["tac_catalog"] > 100 and (tmp_path / "truth" / "clones.csv").is_file()
+
+
+def test_a_country_code_that_is_not_digits_is_a_config_error(tmp_path: Path) -> None:
+    settings = Settings(region=Region(country_code="+254"))
+    with pytest.raises(ConfigError, match="country_code '\\+254' must be digits"):
+        simulate(settings, tmp_path, subscribers=10, days=1, start=START)
+    assert not (tmp_path / "operators").exists()

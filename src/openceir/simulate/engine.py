@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openceir.errors import InputError
+from openceir.errors import ConfigError, InputError
 from openceir.settings import CONFIG_FILE_NAME, Operator, Region, Settings
 from openceir.simulate.catalog import GSMA_HEADER
 from openceir.simulate.files import FORMATS, TableWriter
@@ -61,6 +61,10 @@ def _resolve_operators(
         region, operators = settings_or_operators.region, list(settings_or_operators.operators)
     else:
         region, operators = Region(), list(settings_or_operators)
+    if not (region.country_code.isascii() and region.country_code.isdigit()):
+        raise ConfigError(
+            f'region country_code {region.country_code!r} must be digits (e.g. "254")'
+        )
     if operators:
         return region, operators, False
     return region, made_up_operators(), True
