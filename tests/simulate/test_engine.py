@@ -202,3 +202,12 @@ def test_a_country_code_that_is_not_digits_is_a_config_error(tmp_path: Path) -> 
     with pytest.raises(ConfigError, match="country_code '\\+254' must be digits"):
         simulate(settings, tmp_path, subscribers=10, days=1, start=START)
     assert not (tmp_path / "operators").exists()
+
+
+def test_an_output_path_that_is_a_file_is_an_input_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a directory")
+    with pytest.raises(InputError, match="cannot write") as caught:
+        simulate([], blocker, subscribers=10, days=1, start=START)
+    assert caught.value.field == "out"
+    assert blocker.read_text() == "not a directory"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,7 +113,6 @@ def simulate(
         operators=profiles(operators),
         country_code=region.country_code,
     )
-    out.mkdir(parents=True, exist_ok=True)
     summary = SimulationSummary(
         out=out,
         operators=tuple(op.id for op in operators),
@@ -122,37 +122,60 @@ def simulate(
         seed=seed,
         fmt=fmt,
     )
-    if made_up:
+    try:
+        _write_all(
+            world,
+            out,
+            fmt,
+            summary,
+            progress,
+            region_config(region, operators) if made_up else None,
+        )
+    except OSError as exc:
+        where = exc.filename or out
+        raise InputError(f"cannot write {where}: {exc.strerror or exc}", field="out") from None
+    return summary
+
+
+def _write_all(
+    world: World,
+    out: Path,
+    fmt: str,
+    summary: SimulationSummary,
+    progress: Progress | None,
+    config_text: str | None,
+) -> None:
+    """Write every file; writers are closed (and compressed files finished) even on error."""
+    out.mkdir(parents=True, exist_ok=True)
+    if config_text is not None:
         config = out / CONFIG_FILE_NAME
-        config.write_text(region_config(region, operators), encoding="utf-8")
+        config.write_text(config_text, encoding="utf-8")
         summary.config_written = config
         summary.files.append(config)
-
-    catalog = TableWriter(out, "tac_catalog", fmt, GSMA_HEADER)
-    catalog.write_text(world.catalog.rows())
-    catalog.close()
-    lists = {
-        "stolen": TableWriter(out, "stolen", fmt, "imei,reporting_date,status"),
-        "registration": TableWriter(out, "registration", fmt, ",".join(REGISTRATION_COLUMNS)),
-        "pairing": TableWriter(out, "pairing", fmt, "imei,imsi,msisdn"),
-    }
-    truth = {
-        name: TableWriter(out / "truth", name, "csv", ",".join(columns))
-        for name, columns in TRUTH_COLUMNS.items()
-    }
-    dump_rows = _write_dumps(world, out, fmt, lists, truth, summary, progress)
-
+    with ExitStack() as stack:
+        catalog = stack.enter_context(TableWriter(out, "tac_catalog", fmt, GSMA_HEADER))
+        catalog.write_text(world.catalog.rows())
+        lists = {
+            name: stack.enter_context(TableWriter(out, name, fmt, header))
+            for name, header in (
+                ("stolen", "imei,reporting_date,status"),
+                ("registration", ",".join(REGISTRATION_COLUMNS)),
+                ("pairing", "imei,imsi,msisdn"),
+            )
+        }
+        truth = {
+            name: stack.enter_context(TableWriter(out / "truth", name, "csv", ",".join(columns)))
+            for name, columns in TRUTH_COLUMNS.items()
+        }
+        dump_rows = _write_dumps(world, out, fmt, lists, truth, summary, progress)
     summary.files.append(catalog.path)
     summary.rows = {"operator_dump": dump_rows, "tac_catalog": catalog.rows}
     for name, writer in lists.items():
-        writer.close()
         summary.files.append(writer.path)
         summary.rows[name] = writer.rows
     for name, writer in truth.items():
-        writer.close()
         summary.files.append(writer.path)
         summary.truth[name] = writer.rows
-    return summary
 
 
 def _write_dumps(
@@ -174,37 +197,39 @@ def _write_dumps(
     expected = world.subscribers * 1.2 * 130 / max(1, n_ops)  # bytes per operator-day, roughly
     for first in range(0, world.days, window):
         span = range(first, min(world.days, first + window))
-        writers = {
-            (k, d): TableWriter(
-                out / "operators" / op.id,
-                f"{op.id}_{world.dates[d]}_{world.dates[d]}",
-                fmt,
-                ",".join(op.columns),
-                large=expected > 1.5e9,
-            )
-            for k, op in enumerate(world.operators)
-            for d in span
-        }
-        for chunk in range(world.n_chunks):
-            part = build_chunk(world, chunk)
-            if first == 0:
-                lists["registration"].write_line_array(part.registration)
-                lists["pairing"].write_table(part.pairing)
-                lists["stolen"].write_table(part.stolen)
-                for name, lines in part.truth.items():
-                    truth[name].write_lines(lines)
-            for d in span:
-                lines, losses = day_lines(world, part.streams, chunk, d)
-                for k, body in enumerate(lines):
-                    writers[(k, d)].write_line_array(body)
-                if losses and fault is not None:
-                    name = writers[fault].path.name
-                    truth["leading_zero_loss"].write_lines([(name, *loss) for loss in losses])
-            done += min(CHUNK_SIZE, world.subscribers - chunk * CHUNK_SIZE) * len(span)
-            if progress:
-                progress(done, total)
+        with ExitStack() as stack:
+            writers = {
+                (k, d): stack.enter_context(
+                    TableWriter(
+                        out / "operators" / op.id,
+                        f"{op.id}_{world.dates[d]}_{world.dates[d]}",
+                        fmt,
+                        ",".join(op.columns),
+                        large=expected > 1.5e9,
+                    )
+                )
+                for k, op in enumerate(world.operators)
+                for d in span
+            }
+            for chunk in range(world.n_chunks):
+                part = build_chunk(world, chunk)
+                if first == 0:
+                    lists["registration"].write_line_array(part.registration)
+                    lists["pairing"].write_table(part.pairing)
+                    lists["stolen"].write_table(part.stolen)
+                    for name, lines in part.truth.items():
+                        truth[name].write_lines(lines)
+                for d in span:
+                    lines, losses = day_lines(world, part.streams, chunk, d)
+                    for k, body in enumerate(lines):
+                        writers[(k, d)].write_line_array(body)
+                    if losses and fault is not None:
+                        name = writers[fault].path.name
+                        truth["leading_zero_loss"].write_lines([(name, *x) for x in losses])
+                done += min(CHUNK_SIZE, world.subscribers - chunk * CHUNK_SIZE) * len(span)
+                if progress:
+                    progress(done, total)
         for writer in writers.values():
-            writer.close()
             rows += writer.rows
             summary.files.append(writer.path)
     return rows

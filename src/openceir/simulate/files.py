@@ -91,8 +91,16 @@ class TableWriter:
             self._out.write(("\n".join(lines) + "\n").encode())
             self.rows += len(lines)
 
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
-        """Finish the file (flush compression, write the zip directory)."""
+        """Finish the file (flush compression, write the zip directory); idempotent."""
+        if self._raw.closed:
+            return
         if self._out is not self._raw:
             self._out.close()
         if self._zip is not None:
