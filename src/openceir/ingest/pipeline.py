@@ -16,7 +16,6 @@ lake state readable; the next lake writer (`reconcile`) switches the committed j
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,20 +23,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, select
 
 from openceir.errors import ConfigError, InputError, IntegrityError, NotFound, OpenceirError
 from openceir.ingest import checks as _checks
-from openceir.ingest import diff as _diff
 from openceir.ingest import files, jobs, operator_dump, tac_catalog
 from openceir.ingest.lists import LIST_SOURCES
-from openceir.ingest.source import FieldError, Source
+from openceir.ingest.register_import import import_register
+from openceir.ingest.run_state import Hooks, RunState
+from openceir.ingest.source import Source
 from openceir.lake import manifest as _manifest
 from openceir.lake import parquet as _parquet
 from openceir.settings import Settings
 from openceir.store.migrate import current_revision, head_revisions
-from openceir.store.registers import REGISTERS, RegisterRow, TacCatalog
+from openceir.store.registers import TacCatalog
 from openceir.store.session import connect, session_scope
 
 SOURCES: dict[str, Source] = {
@@ -52,21 +51,6 @@ KIND_ALIASES: dict[str, str] = {
     "barred_tac": "barred-tac",
 }
 """DIRBS importer names (stolen_list, golden_list, ...) accepted for the same files."""
-
-MAX_ERRORS = 100
-"""Per-row errors kept for the report (all are counted)."""
-MIN_ROWS_FOR_SIZE_CHECKS = 10
-"""A list smaller than this may shrink or grow freely (list_shrink / list_growth not run)."""
-
-
-@dataclass
-class Hooks:
-    """Test seams: raising in one simulates a crash at that point of an import."""
-
-    after_stage: Callable[[], None] | None = None
-    """After staging (new Parquet files written), before the store commit."""
-    after_commit: Callable[[], None] | None = None
-    """After the store commit, before the lake manifest switch."""
 
 
 @dataclass
@@ -86,15 +70,6 @@ class ImportResult:
     checks: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
     seconds: float = 0.0
-
-
-@dataclass
-class _State:
-    committed: bool = False
-    switched: bool = False
-    counts: dict[str, Any] = field(default_factory=dict)
-    checks: list[dict[str, Any]] = field(default_factory=list)
-    rows: tuple[int, int, int] = (0, 0, 0)
 
 
 def source_for(kind: str) -> Source:
@@ -177,7 +152,7 @@ def run_import(
                 seconds=time.monotonic() - started,
             )
     job_id = jobs.start(engine, source.kind, path.name, digest, operator_id)
-    state = _State()
+    state = RunState()
     try:
         say("reading header")
         header = files.read_header(path, source.delimiters)
@@ -201,7 +176,7 @@ def run_import(
                 hooks,
             )
         else:
-            message = _import_register(
+            message = import_register(
                 engine,
                 source,
                 path,
@@ -264,7 +239,7 @@ def _import_dump(
     limits: Mapping[str, float],
     disabled: set[str],
     today: date,
-    state: _State,
+    state: RunState,
     say: Callable[[str], None],
     hooks: Hooks,
 ) -> str:
@@ -373,259 +348,6 @@ def reconcile(settings: Settings, engine: Engine | None = None) -> list[int]:
     root = _manifest.lake_dir(settings.data_dir)
     with _manifest.lock(root):
         return _reconcile_locked(engine, root)
-
-
-# -- register lists -> store --------------------------------------------------------------
-
-
-@dataclass
-class _Parsed:
-    rows: list[_diff.Row]
-    rows_read: int
-    errors: list[tuple[int, str | None, str]]
-    error_count: int
-
-
-def _read_rows(
-    path: Path,
-    source: Source,
-    header: files.Header,
-    delta: bool,
-    model: type[RegisterRow],
-) -> _Parsed:
-    """Parse every row with the source's parser; collect per-row errors up to MAX_ERRORS."""
-    assert source.parse is not None
-    names = [source.aliases.get(c, c) for c in header.columns]
-    width = len(names)
-    parsed = _Parsed([], 0, [], 0)
-
-    def error(line: int, field_name: str | None, message: str) -> None:
-        parsed.error_count += 1
-        if len(parsed.errors) < MAX_ERRORS:
-            parsed.errors.append((line, field_name, message))
-
-    line = 1
-    try:
-        with files.open_text(path) as fh:
-            reader = csv.reader(fh, delimiter=header.delimiter)
-            next(reader, None)
-            for record in reader:
-                line = reader.line_num
-                if not record or record == [""]:
-                    continue
-                parsed.rows_read += 1
-                if len(record) != width:
-                    error(line, None, f"{len(record)} fields, expected {width} as in the header")
-                    continue
-                data = {n: (v if v.strip() else None) for n, v in zip(names, record, strict=True)}
-                change = None
-                if delta:
-                    word = (data.pop("change_type") or "").strip().lower()
-                    change = _diff.CHANGE_TYPES.get(word)
-                    if change is None:
-                        error(line, "change_type", f"{word!r}: expected add, remove or update")
-                        continue
-                try:
-                    rec = source.parse(data)
-                except FieldError as exc:
-                    error(line, exc.field, exc.message)
-                    continue
-                parsed.rows.append(
-                    _diff.Row(
-                        line,
-                        tuple(rec[k] for k in model.KEY),
-                        tuple(rec[v] for v in model.VALUES),
-                        change,
-                    )
-                )
-    except csv.Error as exc:
-        raise InputError(
-            f"{exc}; expected a well-formed CSV row", source=path.name, line=line + 1
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError(
-            "not valid UTF-8 text; expected a UTF-8 CSV file", source=path.name, line=line + 1
-        ) from None
-    except files.READ_ERRORS as exc:
-        raise files.read_error(path, exc, line=line + 1) from None
-    return parsed
-
-
-def _current(session: Session, model: type[RegisterRow]) -> dict[_diff.Key, tuple[int, Any]]:
-    """The register's current rows: key -> (row id, values)."""
-    table = model.__table__  # type: ignore[attr-defined]
-    cols = [table.c.id, *(table.c[k] for k in model.KEY), *(table.c[v] for v in model.VALUES)]
-    out: dict[_diff.Key, tuple[int, Any]] = {}
-    nkey = len(model.KEY)
-    for row in session.execute(select(*cols).where(table.c.end_date.is_(None))):
-        out.setdefault(tuple(row[1 : 1 + nkey]), (row[0], tuple(row[1 + nkey :])))
-    return out
-
-
-def _apply(
-    session: Session,
-    model: type[RegisterRow],
-    change: _diff.Diff,
-    current: Mapping[_diff.Key, tuple[int, Any]],
-    job_id: int,
-    day: date,
-) -> None:
-    """Close removed and updated rows, open added and updated ones (never update in place)."""
-    table = model.__table__  # type: ignore[attr-defined]
-    closing = [current[k][0] for k in (*change.removes, *change.updates)]
-    for i in range(0, len(closing), 500):
-        session.execute(
-            update(table)
-            .where(table.c.id.in_(closing[i : i + 500]))
-            .values(end_date=day, end_job_id=job_id)
-        )
-    opening = [
-        {
-            **dict(zip(model.KEY, key, strict=True)),
-            **dict(zip(model.VALUES, values, strict=True)),
-            "start_date": day,
-            "job_id": job_id,
-        }
-        for key, values in (*change.adds.items(), *change.updates.items())
-    ]
-    for i in range(0, len(opening), 5000):
-        session.execute(insert(table), opening[i : i + 5000])
-
-
-def _import_register(
-    engine: Engine,
-    source: Source,
-    path: Path,
-    header: files.Header,
-    positions: Mapping[str, int],
-    delta: bool,
-    job_id: int,
-    limits: Mapping[str, float],
-    disabled: set[str],
-    today: date,
-    state: _State,
-    say: Callable[[str], None],
-    hooks: Hooks,
-) -> str:
-    model = REGISTERS[source.kind]
-    say("validating rows")
-    parsed = _read_rows(path, source, header, delta, model)
-    read = parsed.rows_read
-    results: list[_checks.CheckResult] = []
-    invalid = _checks.evaluate(
-        "invalid_rows",
-        parsed.error_count / read if read else 0.0,
-        limits,
-        disabled,
-        count=parsed.error_count,
-    )
-    if parsed.errors:
-        _line, field_name, message = parsed.errors[0]
-        invalid.examples = [(ln, None) for ln, _f, _m in parsed.errors[:5]]
-        invalid.field = field_name
-        invalid.detail = message
-    results.append(invalid)
-    rows, duplicates, conflicts = _diff.collapse(parsed.rows)
-    conflict = _checks.evaluate(
-        "conflicting_rows",
-        len(conflicts) / read if read else 0.0,
-        limits,
-        disabled,
-        count=len(conflicts),
-    )
-    if conflicts:
-        first = conflicts[0]
-        conflict.examples = [(c.line, None) for c in conflicts[:5]]
-        conflict.detail = (
-            f"key {_show_key(first.key)} also on line {first.first_line} with other values"
-        )
-    results.append(conflict)
-    state.rows = (read, len(parsed.rows), parsed.error_count)
-    state.counts = {"rows": read, "duplicates": duplicates, "conflicts": len(conflicts)}
-    state.checks = [r.to_json() for r in results]
-    error = _checks.failure(results, path.name)
-    if error is not None:
-        raise error
-    say("comparing with the register")
-    with session_scope(engine) as session:
-        current = _current(session, model)
-        values = {k: v for k, (_id, v) in current.items()}
-        if delta:
-            change, delta_errors = _diff.delta(values, rows)
-            if delta_errors:
-                bad = delta_errors[0]
-                more = f" ({len(delta_errors) - 1} more such rows)" if len(delta_errors) > 1 else ""
-                raise InputError(
-                    f"{bad.message}{more}", source=path.name, line=bad.line, field="change_type"
-                )
-        else:
-            change = _diff.full(values, rows)
-        results.extend(_size_checks(len(current), change, limits, disabled))
-        state.counts = {
-            **state.counts,
-            **change.counts(),
-            "before": len(current),
-            "after": len(current) + len(change.adds) - len(change.removes),
-        }
-        state.checks = [r.to_json() for r in results]
-        error = _checks.failure(results, path.name)
-        if error is not None:
-            raise error
-        if hooks.after_stage:
-            hooks.after_stage()
-        say("committing")
-        _apply(session, model, change, current, job_id, today)
-        jobs.finish(
-            session,
-            job_id,
-            "succeeded",
-            rows_read=read,
-            rows_valid=len(parsed.rows),
-            rows_rejected=parsed.error_count,
-            counts=state.counts,
-            checks=state.checks,
-        )
-    state.committed = True
-    counts = change.counts()
-    return (
-        f"Imported {path.name} ({source.title}{', delta' if delta else ''}) as job {job_id}: "
-        f"{read} rows, {parsed.error_count} rejected, {duplicates} duplicates; "
-        f"{counts['added']} added, {counts['removed']} removed, {counts['updated']} updated"
-    )
-
-
-def _show_key(key: _diff.Key) -> str:
-    return "/".join(str(k) for k in key if k is not None)
-
-
-def _size_checks(
-    before: int, change: _diff.Diff, limits: Mapping[str, float], disabled: set[str]
-) -> list[_checks.CheckResult]:
-    """list_shrink and list_growth, run when the list had at least MIN_ROWS_FOR_SIZE_CHECKS."""
-    if before < MIN_ROWS_FOR_SIZE_CHECKS:
-        reason = f"not run: the list had {before} rows (< {MIN_ROWS_FOR_SIZE_CHECKS})"
-        return [
-            _checks.evaluate("list_shrink", None, limits, disabled, not_run=reason),
-            _checks.evaluate("list_growth", None, limits, disabled, not_run=reason),
-        ]
-    after = before + len(change.adds) - len(change.removes)
-    shrink = _checks.evaluate(
-        "list_shrink",
-        len(change.removes) / before,
-        limits,
-        disabled,
-        count=len(change.removes),
-        detail=f"{len(change.removes)} of {before} current rows would be removed",
-    )
-    growth = _checks.evaluate(
-        "list_growth",
-        max(after - before, 0) / before,
-        limits,
-        disabled,
-        count=max(after - before, 0),
-        detail=f"the list would grow from {before} to {after} rows",
-    )
-    return [shrink, growth]
 
 
 __all__ = [
