@@ -81,7 +81,7 @@ class StreamBuilder:
         self._special.append(np.array(special if special is not None else [None] * n, dtype=object))
 
     def finish(self, n_operators: int) -> Streams:
-        """Concatenate, sort by operator (stable) and render the text columns."""
+        """Concatenate, sort by operator and render the text columns."""
         if not self._blocks:
             empty = np.zeros(0, dtype=np.int64)
             text = pa.array([], pa.string())
@@ -92,7 +92,8 @@ class StreamBuilder:
             )  # fmt: skip
         cols = {k: np.concatenate([b[k] for b in self._blocks]) for k in self._blocks[0]}
         special = np.concatenate(self._special)
-        order = np.argsort(cols["op"], kind="stable")
+        # By operator, then in an order scrambled by IMSI, so no kind of stream clusters.
+        order = np.lexsort((cols["imsi"] * 2_654_435_761 % 4_294_967_291, cols["op"]))
         cols = {k: v[order] for k, v in cols.items()}
         special = special[order]
         imei15 = pc.utf8_lpad(pc.cast(pa.array(cols["imei"]), pa.string()), 15, "0")
