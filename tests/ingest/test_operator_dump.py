@@ -286,3 +286,29 @@ def test_unknown_operator_is_a_config_error(settings, engine, data_file) -> None
             operator_id="gamma",
             engine=engine,
         )
+
+
+def test_unknown_rat_codes_are_counted_and_named(settings, engine, tmp_path) -> None:
+    path = tmp_path / "rats.csv"
+    path.write_text(
+        "date,imei,imsi,msisdn,rat\n"
+        "20261101,352099001761481,639011234567890,254700000001,006\n"
+        "20261101,35209900176148,639011234567891,254700000002,006|999\n"
+    )
+    with pytest.raises(InputError) as err:
+        _import(settings, engine, path)
+    assert "line 3 field rat:" in str(err.value)
+    assert "'006|999': expected RAT codes like 006|010" in str(err.value)
+    _import(settings, engine, path, disable=["unclean_rat"])
+    masks = sorted(r[4] for r in _observations(settings))
+    assert masks == [0, 4], "an unknown code sets no bit; the row is kept"
+
+
+def test_overlapping_file_merges_idempotently(settings, engine, data_file, tmp_path) -> None:
+    _import(settings, engine, data_file("operator_dump_good.csv"))
+    before = _observations(settings)
+    lines = data_file("operator_dump_good.csv").read_text().splitlines()
+    reordered = tmp_path / "same_rows_other_order.csv"
+    reordered.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n")
+    assert _import(settings, engine, reordered).status == "succeeded"
+    assert _observations(settings) == before
