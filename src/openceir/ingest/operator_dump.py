@@ -165,9 +165,13 @@ def _rows_select(ctx: DumpContext, *, with_line: bool) -> str:
         source = col(optional) if optional in ctx.positions else "NULL::VARCHAR"
         extra.append(f"{source} AS {optional}")
     date_col = col("date")
-    line = "CAST(row_number() OVER () + 1 AS BIGINT) AS line, " if with_line else ""
+    line = (
+        f"CAST(row_number() OVER () + 1 AS BIGINT) AS line, {date_col} AS date_raw,"
+        if with_line
+        else ""
+    )
     return f"""
-        SELECT {line}{date_col} AS date_raw,
+        SELECT {line}
                CAST(CASE length({date_col})
                     WHEN 8 THEN try_strptime({date_col}, '%Y%m%d')
                     WHEN 10 THEN try_strptime({date_col}, '%Y-%m-%d') END AS DATE) AS d,
