@@ -57,3 +57,11 @@ def test_unknown_rate_and_unknown_operator_are_errors_not_tracebacks(cli, tmp_pa
     unknown = cli("simulate", "--operators", "two", "--subscribers", "10", "--days", "1")
     assert unknown.returncode == 1 and "'two' is not configured" in unknown.stderr
     assert "Traceback" not in bad_rate.stderr + unknown.stderr
+
+
+def test_a_count_of_made_up_operators_comes_with_their_config(cli, tmp_path: Path) -> None:
+    result = cli("simulate", "--subscribers", "100", "--days", "1", "--operators", "4")
+    assert result.returncode == 0, result.stderr
+    config = (tmp_path / "ceir-data" / "incoming" / "openceir.toml").read_text()
+    assert 'id = "delta"' in config and "63904" in config
+    assert "No operators configured" in result.stdout

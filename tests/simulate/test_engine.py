@@ -211,3 +211,11 @@ def test_an_output_path_that_is_a_file_is_an_input_error(tmp_path: Path) -> None
         simulate([], blocker, subscribers=10, days=1, start=START)
     assert caught.value.field == "out"
     assert blocker.read_text() == "not a directory"
+
+
+def test_operators_given_as_a_list_get_a_config_snippet(tmp_path: Path) -> None:
+    ops = [Operator(id="solo", name="Solo", mcc_mnc=["63907"])]
+    summary = simulate(ops, tmp_path, subscribers=50, days=1, start=START)
+    assert summary.config_written == tmp_path / "openceir.toml"
+    settings = load_settings(environ={"OPENCEIR_CONFIG": str(summary.config_written)}, cwd=tmp_path)
+    assert [(op.id, op.mcc_mnc) for op in settings.operators] == [("solo", ["63907"])]

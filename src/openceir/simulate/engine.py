@@ -57,18 +57,21 @@ class SimulationSummary:
 def _resolve_operators(
     settings_or_operators: Settings | Sequence[Operator],
 ) -> tuple[Region, list[Operator], bool]:
-    """Region and operators to simulate; a made-up set when none are given (and say so)."""
+    """Region, operators, and whether they need a config snippet (they are not configured).
+
+    Settings with operators are used as configured; a bare list of operators, or none at
+    all (then three made-up ones), gets the default region and an `openceir.toml`.
+    """
     if isinstance(settings_or_operators, Settings):
         region, operators = settings_or_operators.region, list(settings_or_operators.operators)
+        configured = bool(operators)
     else:
-        region, operators = Region(), list(settings_or_operators)
+        region, operators, configured = Region(), list(settings_or_operators), False
     if not (region.country_code.isascii() and region.country_code.isdigit()):
         raise ConfigError(
             f'region country_code {region.country_code!r} must be digits (e.g. "254")'
         )
-    if operators:
-        return region, operators, False
-    return region, made_up_operators(), True
+    return region, operators or made_up_operators(), not configured
 
 
 def _check(subscribers: int, days: int, seed: int, fmt: str) -> None:
@@ -97,6 +100,10 @@ def simulate(
     progress: Progress | None = None,
 ) -> SimulationSummary:
     """Simulate `days` days of a national network from `start`; same arguments, same bytes.
+
+    Operators come from `settings_or_operators`: configured Settings are used as they are;
+    a list of operators, or no operators (three made-up ones), also gets `<out>/openceir.toml`
+    declaring them, so the files can be imported.
 
     `progress(done, total)` is called with subscriber-days done. Existing files of the same
     names under `out` are overwritten; nothing else there is touched.
