@@ -112,7 +112,12 @@ def test_lists_have_dirbs_columns_and_valid_imeis(simulated) -> None:
     stolen = read_csv(out / "stolen.csv")
     assert list(stolen[0]) == ["imei", "reporting_date", "status"]
     assert {s["status"] for s in stolen} <= {"", "stolen"}
-    assert all(START.strftime("%Y%m%d") <= s["reporting_date"] for s in stolen)
+    first, last = START - dt.timedelta(days=365), START + dt.timedelta(days=DAYS - 1)
+    dates = [dt.datetime.strptime(s["reporting_date"], "%Y%m%d").date() for s in stolen]
+    assert all(first <= d <= last for d in dates)
+    old = {s["imei"] for s, d in zip(stolen, dates, strict=True) if d < START}
+    assert len(old) > len(stolen) / 2, "most of a stolen list is history"
+    assert not old & {r["imei"] for r in simulated.rows}, "old thefts are never seen again"
     pairing = read_csv(out / "pairing.csv")
     assert pairing and list(pairing[0]) == ["imei", "imsi", "msisdn"]
 

@@ -8,6 +8,7 @@ truth rows. Everything is drawn from the chunk's own generator, so chunks are in
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,7 @@ from openceir.simulate.world import (
     pick,
 )
 
+OLD_THEFTS = 2.0  # stolen reports from before the window, per theft within it
 _REGION_CUMULATIVE = np.cumsum(REGION_WEIGHTS / REGION_WEIGHTS.sum())
 
 
@@ -139,15 +141,20 @@ def build_chunk(world: World, chunk: int) -> Chunk:
     tac_b = pick(rng, world.phone_pool, n)
     need_b = (kind == K["phone_change"]) | (kind == K["stolen"])
     width_a = np.where(kind == K["dual_sim"], 2, 1)
+    # Phones reported stolen in the year before the window and never seen since.
+    n_old = int(world.rates.stolen * n * OLD_THEFTS + rng.random())
+    tac_old = pick(rng, world.phone_pool, n_old)
+    n_b = int(need_b.sum())
     serials = allocate_serials(
-        np.r_[tac_a, tac_b[need_b]],
-        np.r_[width_a, np.ones(int(need_b.sum()), np.int64)],
+        np.r_[tac_a, tac_b[need_b], tac_old],
+        np.r_[width_a, np.ones(n_b + n_old, np.int64)],
         chunk,
         world.serial_capacity,
         world.serial_base,
     )
     serial_b = np.zeros(n, dtype=np.int64)
-    serial_b[need_b] = serials[n:]
+    serial_b[need_b] = serials[n : n + n_b]
+    imei_old = with_check_digits(cat.tac[tac_old] * 10**6 + serials[n + n_b :])
     body_a = cat.tac[tac_a] * 10**6 + serials[:n]
     imei_a = with_check_digits(body_a)
     imei_a2 = with_check_digits(body_a + 1)
@@ -473,6 +480,12 @@ def build_chunk(world: World, chunk: int) -> Chunk:
             "msisdn": pa.array(own_msisdn[paired]).cast(pa.string()),
         }
     )
+    old_report = [
+        (world.start - dt.timedelta(days=int(back))).strftime("%Y%m%d")
+        for back in rng.integers(1, 366, n_old).tolist()
+    ]
+    old_status = np.where(rng.random(n_old) < 0.8, "stolen", "").tolist()
+    stolen_rows += zip(imei_old.tolist(), old_report, old_status, strict=True)
     stolen = pa.table(
         {
             "imei": [f"{r[0]:015d}" for r in stolen_rows],
