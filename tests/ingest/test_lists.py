@@ -195,3 +195,10 @@ def test_gzip_and_zip_lists_read_like_plain_csv(settings, engine, data_file, tmp
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.write(data_file("barred_list.csv"), "barred_list.csv")
     assert _import(settings, engine, "barred", zipped).counts["added"] == 1
+
+
+def test_a_file_of_another_kind_is_refused_by_its_header(settings, engine, data_file) -> None:
+    with pytest.raises(InputError) as err:
+        _import(settings, engine, "registration", data_file("operator_dump_good.csv"))
+    assert str(err.value).startswith("operator_dump_good.csv line 1 field date: unexpected columns")
+    assert "is this the right kind of file?" in str(err.value)

@@ -76,6 +76,16 @@ class Source:
                 source=source_name,
                 line=1,
             )
+        unknown = [] if self.keep_extra else self.extra_columns(header)
+        if unknown:
+            known = header.delimiter.join((*self.required, *self.optional))
+            raise InputError(
+                f"unexpected column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                f"a {self.title} has columns {known!r}: is this the right kind of file?",
+                source=source_name,
+                line=1,
+                field=unknown[0],
+            )
         if not delta and "change_type" in positions:
             raise InputError(
                 "the file has a change_type column: it is a delta; import it with --delta",
