@@ -160,10 +160,14 @@ def _rows_select(ctx: DumpContext, *, with_line: bool) -> str:
         f"columns = {struct}, delim = {_q(ctx.header.delimiter)}, quote = '\"', escape = '\"', "
         f"strict_mode = true, null_padding = false, compression = {_q(ctx.compression)})"
     )
-    extra = []
+    # Optional columns are staged only when present (sightings need all four together).
+    sightings = any(c in ctx.positions for c in ("cell", "lat", "lon"))
+    extra = [""]
     for optional in ("imeisv", "cell", "lat", "lon", "time"):
-        source = col(optional) if optional in ctx.positions else "NULL::VARCHAR"
-        extra.append(f"{source} AS {optional}")
+        if optional in ctx.positions:
+            extra.append(f"{col(optional)} AS {optional}")
+        elif sightings and optional != "imeisv":
+            extra.append(f"NULL::VARCHAR AS {optional}")
     date_col = col("date")
     line = (
         f"CAST(row_number() OVER () + 1 AS BIGINT) AS line, {date_col} AS date_raw,"
@@ -178,8 +182,7 @@ def _rows_select(ctx: DumpContext, *, with_line: bool) -> str:
                {col("imei")} AS imei, {imei_key_sql(col("imei"))} AS imei_key,
                {col("imsi")} AS imsi, coalesce({imsi_sql(col("imsi"))}, false) AS imsi_ok,
                {col("msisdn")} AS msisdn,
-               {col("rat")} AS rat,
-               {", ".join(extra)}
+               {col("rat")} AS rat{", ".join(extra)}
         FROM {reader}
     """
 
