@@ -312,3 +312,11 @@ def test_overlapping_file_merges_idempotently(settings, engine, data_file, tmp_p
     reordered.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n")
     assert _import(settings, engine, reordered).status == "succeeded"
     assert _observations(settings) == before
+
+
+def test_lake_reads_through_ibis_too(settings, engine, data_file) -> None:
+    _import(settings, engine, data_file("operator_dump_good.csv"))
+    observations = lake.ibis_backend(settings.data_dir).table("observations")
+    assert observations.count().execute() == 6
+    per_imsi = observations.filter(observations.imsi == "639011234567890").day_mask.sum()
+    assert per_imsi.execute() == 0b11

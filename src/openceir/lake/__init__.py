@@ -8,7 +8,7 @@ month=<YYYY-MM>/<uuid>.parquet` and `sightings/...` alike. Readers go through th
 from openceir.lake.manifest import lake_dir
 from openceir.lake.parquet import OBSERVATION_COLUMNS, SIGHTING_COLUMNS
 from openceir.lake.rat import RAT_BITS, rat_mask, rat_mask_sql, rat_names
-from openceir.lake.reader import observations, open_duckdb, sightings, status
+from openceir.lake.reader import ibis_backend, observations, open_duckdb, sightings, status
 from openceir.lake.retention import cutoff_month, prune
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "RAT_BITS",
     "SIGHTING_COLUMNS",
     "cutoff_month",
+    "ibis_backend",
     "lake_dir",
     "observations",
     "open_duckdb",

@@ -57,6 +57,16 @@ def open_duckdb(
     return con
 
 
+def ibis_backend(data_dir: Path, months: list[str] | None = None) -> Any:
+    """An Ibis DuckDB backend over `open_duckdb`: `.table("observations")`, `.table("sightings")`.
+
+    Ibis is imported here, not at module load, because it takes a second to import.
+    """
+    import ibis
+
+    return ibis.duckdb.from_connection(open_duckdb(data_dir, months))
+
+
 def status(data_dir: Path) -> list[dict[str, Any]]:
     """One row per (dataset, operator, month): files, rows and bytes, for `openceir lake status`."""
     root = _manifest.lake_dir(data_dir)
@@ -82,4 +92,4 @@ def status(data_dir: Path) -> list[dict[str, Any]]:
     return out
 
 
-__all__ = ["observations", "open_duckdb", "sightings", "status"]
+__all__ = ["ibis_backend", "observations", "open_duckdb", "sightings", "status"]
