@@ -69,6 +69,8 @@ def test_day_by_day_import_merges_into_the_month(settings, engine, data_file) ->
     assert merged[0][5] == 0b111 and merged[0][4] == 1 | 2 | 4 | 8
     assert merged[0][7] == date(2026, 11, 3)
     assert len(_observations(settings)) == 7
+    kept = _observations(settings, "imsi = '639011234567892'")
+    assert kept[0][8] == ["3520990017614823"], "IMEISVs of earlier days survive the merge"
 
 
 def test_malformed_imeis_are_kept_raw(settings, engine, data_file) -> None:

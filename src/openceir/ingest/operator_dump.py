@@ -309,16 +309,21 @@ def _measure(con: duckdb.DuckDBPyConnection, ctx: DumpContext, stage_: DumpStage
     if not ctx.tacs:
         conds.pop("leading_zero_loss")
     staging = _q(str(stage_.staging))
+    svn_rows = "count(*) FILTER (WHERE length(imei) = 16 AND imei_key IS NOT NULL)"
+    if stage_.has_imeisv:
+        svn_rows = f"({svn_rows} + count(imeisv))"
     aggregates = ", ".join(f"count(*) FILTER (WHERE {c}) AS {n}" for n, c in conds.items())
     row = con.execute(
         f"SELECT count(*) AS rows, count(DISTINCT d) AS days, min(d), max(d), "
-        f"count(*) FILTER (WHERE imsi_ok) AS clean_imsi, {aggregates} "
+        f"count(*) FILTER (WHERE imsi_ok) AS clean_imsi, {svn_rows} AS imeisv_rows, "
+        f"{aggregates} "
         f"FROM read_parquet({staging})"
     ).fetchone()
-    rows, days, first, last, clean_imsi = row[:5]
-    measured = dict(zip(conds, row[5:], strict=True))
+    rows, days, first, last, clean_imsi, imeisv_rows = row[:6]
+    measured = dict(zip(conds, row[6:], strict=True))
     counts: dict[str, Any] = {
         "rows": rows,
+        "imeisv_rows": imeisv_rows,
         "days": days,
         "first_date": first.isoformat() if first else None,
         "last_date": last.isoformat() if last else None,
@@ -440,13 +445,19 @@ def write_lake(
     Writes only new files; the caller switches the manifest.
     """
     staging = _q(str(stage_.staging))
-    months = [
-        r[0]
-        for r in con.execute(
-            f"SELECT DISTINCT strftime(d, '%Y-%m') FROM read_parquet({staging}) "
-            "WHERE d IS NOT NULL ORDER BY 1"
-        ).fetchall()
-    ]
+    first, last = stage_.counts.get("first_date"), stage_.counts.get("last_date")
+    if first is None or last is None:
+        months: list[str] = []
+    elif first[:7] == last[:7]:
+        months = [first[:7]]
+    else:
+        months = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT strftime(d, '%Y-%m') FROM read_parquet({staging}) "
+                "WHERE d IS NOT NULL ORDER BY 1"
+            ).fetchall()
+        ]
     svn = "CASE WHEN length(imei) = 16 AND imei_key IS NOT NULL THEN [imei] END"
     if stage_.has_imeisv:
         svn = f"CASE WHEN imeisv IS NOT NULL THEN [imeisv] ELSE {svn} END"
@@ -468,7 +479,13 @@ def write_lake(
         old = _manifest.files(current, "observations", [operator_id], [month])
         out, relative = _parquet.new_file(root, "observations", operator_id, month)
         written["observations"] += _parquet.merge_month(
-            con, rows_sql, [root / p for p in old], out, operator=operator_id, month=month
+            con,
+            rows_sql,
+            [root / p for p in old],
+            out,
+            operator=operator_id,
+            month=month,
+            new_has_imeisv=bool(stage_.counts.get("imeisv_rows")),
         )
         obs[month] = [relative]
         if stage_.has_sightings:

@@ -119,12 +119,14 @@ def merge_month(
     *,
     operator: str,
     month: str,
+    new_has_imeisv: bool | None = None,
 ) -> int:
     """Write `out`: the observations of `rows_sql` merged with `old_files`; returns its rows.
 
     `rows_sql` yields observation columns for one (operator, month); each input row may be a
     single sighting (one day bit) or an aggregate: the merge is the same either way. The
-    IMEISV union is only computed when some input row has one (it is the costly aggregate).
+    IMEISV union is only computed when some input row has one (it is the costly aggregate);
+    `new_has_imeisv` says so for `rows_sql` when the caller already knows.
     """
     cols = ", ".join(OBSERVATION_COLUMNS)
     key = ", ".join(KEY)
@@ -132,9 +134,15 @@ def merge_month(
     if old_files:
         both += f" UNION ALL {read_select(old_files, OBSERVATION_COLUMNS)}"
     con.execute(f"CREATE OR REPLACE TEMP VIEW merge_input AS {both}")
-    has_svn = con.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM merge_input WHERE imeisv IS NOT NULL LIMIT 1)"
-    ).fetchone()[0]
+    probe = "merge_input"
+    if new_has_imeisv is not None:  # the caller knows about the new rows: probe old files only
+        probe = f"({read_select(old_files, OBSERVATION_COLUMNS)})"
+    has_svn = (
+        bool(new_has_imeisv)
+        or con.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {probe} WHERE imeisv IS NOT NULL LIMIT 1)"
+        ).fetchone()[0]
+    )
     svn = (
         "list_sort(list_distinct(flatten(list(imeisv) FILTER (imeisv IS NOT NULL))))"
         if has_svn
