@@ -78,7 +78,7 @@ def _child(code: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[flo
 def floor(path: Path, work: Path) -> tuple[float, float]:
     """Bare DuckDB: read_csv (all VARCHAR) -> Parquet, 2 threads, 1 GB memory limit."""
     code = (
-        "import duckdb; c = duckdb.connect(); c.execute(\"SET threads = 2\"); "
+        'import duckdb; c = duckdb.connect(); c.execute("SET threads = 2"); '
         "c.execute(\"SET memory_limit = '1GB'\"); c.execute('SET enable_progress_bar = false'); "
         f"c.execute(\"COPY (SELECT * FROM read_csv('{path}', all_varchar = true)) "
         f"TO '{work / 'floor.parquet'}' (FORMAT parquet)\")"
@@ -91,8 +91,13 @@ def openceir_import(path: Path, work: Path) -> tuple[float, float]:
     (work / "openceir.toml").write_text(CONFIG)
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENCEIR_")}
     env["OPENCEIR_DATA_DIR"] = str(work / "data")
-    subprocess.run([sys.executable, "-m", "openceir", "db", "upgrade"], cwd=work, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "openceir", "db", "upgrade"],
+        cwd=work,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     code = (
         "from openceir.cli.main import run; "
         f"run(['import', 'operator', 'alpha', '{path}', '--disable-volume-drop'])"
@@ -106,17 +111,23 @@ def main() -> None:
     args = parser.parse_args()
     t0 = time.perf_counter()
     path = generate(args.rows)
-    print(f"input: {path.name}, {path.stat().st_size / 1e6:.0f} MB "
-          f"(generated or cached in {time.perf_counter() - t0:.1f} s)")
+    print(
+        f"input: {path.name}, {path.stat().st_size / 1e6:.0f} MB "
+        f"(generated or cached in {time.perf_counter() - t0:.1f} s)"
+    )
     with tempfile.TemporaryDirectory(prefix="openceir-bench-") as tmp:
         work = Path(tmp)
         floor_s, floor_mb = floor(path, work)
         import_s, import_mb = openceir_import(path, work)
     rate, floor_rate = args.rows / import_s, args.rows / floor_s
-    print(f"floor  (DuckDB read_csv -> Parquet): {floor_s:6.2f} s  {floor_rate / 1e6:5.2f} M rows/s"
-          f"  peak {floor_mb:6.0f} MiB")
-    print(f"openceir import operator:            {import_s:6.2f} s  {rate / 1e6:5.2f} M rows/s"
-          f"  peak {import_mb:6.0f} MiB")
+    print(
+        f"floor  (DuckDB read_csv -> Parquet): {floor_s:6.2f} s  {floor_rate / 1e6:5.2f} M rows/s"
+        f"  peak {floor_mb:6.0f} MiB"
+    )
+    print(
+        f"openceir import operator:            {import_s:6.2f} s  {rate / 1e6:5.2f} M rows/s"
+        f"  peak {import_mb:6.0f} MiB"
+    )
     print(f"ratio import/floor: {import_s / floor_s:.2f}x (goal <= 2x; goal >= 1M rows/s)")
 
 
