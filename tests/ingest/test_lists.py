@@ -202,3 +202,24 @@ def test_a_file_of_another_kind_is_refused_by_its_header(settings, engine, data_
         _import(settings, engine, "registration", data_file("operator_dump_good.csv"))
     assert str(err.value).startswith("operator_dump_good.csv line 1 field date: unexpected columns")
     assert "is this the right kind of file?" in str(err.value)
+
+
+def test_a_long_data_line_in_a_list_names_its_line(settings, engine, tmp_path) -> None:
+    path = tmp_path / "stolen_long_line.csv"
+    path.write_text(
+        "imei,reporting_date,status\n352099001761481,20261101,stolen\n"
+        + "3" * 300_000
+        + ",20261101,stolen\n"
+    )
+    before = snapshot(settings, engine)
+    with pytest.raises(InputError) as err:
+        _import(settings, engine, "stolen", path)
+    assert str(err.value).startswith("stolen_long_line.csv line 3: field larger than field limit")
+    assert snapshot(settings, engine) == before
+
+
+def test_malformed_imeis_in_lists_are_kept_and_counted(settings, engine, tmp_path) -> None:
+    path = tmp_path / "barred.csv"
+    path.write_text("imei\n352099001761481\n٣٥٢٠٩٩٠٠١٧٦١٤٨١\n")
+    result = _import(settings, engine, "barred", path)
+    assert result.counts["malformed_imei"] == 1 and result.counts["added"] == 2

@@ -176,21 +176,24 @@ def run_import(
                 hooks,
             )
         else:
-            message = import_register(
-                engine,
-                source,
-                path,
-                header,
-                positions,
-                delta,
-                job_id,
-                limits,
-                disabled,
-                today,
-                state,
-                say,
-                hooks,
-            )
+            # One writer per register at a time on this machine: the diff must see the
+            # rows the previous import committed.
+            with _manifest.lock(settings.data_dir / "locks" / source.kind):
+                message = import_register(
+                    engine,
+                    source,
+                    path,
+                    header,
+                    positions,
+                    delta,
+                    job_id,
+                    limits,
+                    disabled,
+                    today,
+                    state,
+                    say,
+                    hooks,
+                )
     except BaseException as exc:
         if not state.committed:
             reason = str(exc) if isinstance(exc, OpenceirError) else f"internal error: {exc!r}"

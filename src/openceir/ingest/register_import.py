@@ -195,6 +195,9 @@ def import_register(
     results.append(conflict)
     state.rows = (read, len(parsed.rows), parsed.error_count)
     state.counts = {"rows": read, "duplicates": duplicates, "conflicts": len(conflicts)}
+    if "imei_raw" in model.KEY:
+        raw_at = model.KEY.index("imei_raw")
+        state.counts["malformed_imei"] = sum(1 for r in parsed.rows if r.key[raw_at] is not None)
     state.checks = [r.to_json() for r in results]
     error = _checks.failure(results, path.name)
     if error is not None:
