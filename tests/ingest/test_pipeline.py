@@ -128,3 +128,21 @@ def test_failed_job_records_its_checks(settings, engine, data_file) -> None:
     assert checks["foreign_imsi"]["passed"] is False
     assert checks["foreign_imsi"]["examples"][0] == [3, "234150000000001"]
     assert checks["unclean_imei"]["passed"] is True
+
+
+def test_lake_deleted_behind_our_back_marks_jobs_lost_and_allows_reimport(
+    settings, engine, data_file
+) -> None:
+    import shutil
+
+    path = data_file("operator_dump_good.csv")
+    first = _dump(settings, engine, path)
+    shutil.rmtree(settings.data_dir / "lake")
+    assert reconcile(settings, engine) == []
+    job = last_job(engine)
+    assert job.id == first.job_id and job.status == "lost" and "is gone" in job.error
+    again = _dump(settings, engine, path)
+    assert again.status == "succeeded"
+    assert lake.open_duckdb(settings.data_dir).execute(
+        "SELECT count(*) FROM observations"
+    ).fetchone() == (6,)

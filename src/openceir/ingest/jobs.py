@@ -73,6 +73,14 @@ def finish(
     job.error = error
 
 
+def mark_lost(session: Session, job_id: int, reason: str) -> None:
+    """A succeeded job whose lake files are gone: status `lost`, so its file may be re-imported."""
+    job = session.get(ImportJob, job_id)
+    assert job is not None, f"import job {job_id} vanished"
+    job.status = "lost"
+    job.error = reason
+
+
 def fail(engine: Engine, job_id: int, error: str, **outcome: Any) -> None:
     """Mark a job failed in its own transaction (nothing else of the import is kept)."""
     with session_scope(engine) as session:
@@ -121,6 +129,7 @@ __all__ = [
     "find_succeeded",
     "finish",
     "lake_pending",
+    "mark_lost",
     "operator_history",
     "recent",
     "start",

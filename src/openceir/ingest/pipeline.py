@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from openceir.errors import ConfigError, InputError, IntegrityError, NotFound, OpenceirError
+from openceir.errors import ConfigError, InputError, NotFound, OpenceirError
 from openceir.ingest import checks as _checks
 from openceir.ingest import files, jobs, operator_dump, tac_catalog
 from openceir.ingest.lists import LIST_SOURCES
@@ -332,10 +332,11 @@ def _reconcile_locked(engine: Engine, root: Path) -> list[int]:
     for job_id, changes in pending:
         missing = sorted(p for p in _manifest.change_paths(changes) if not (root / p).exists())
         if missing:
-            raise IntegrityError(
-                f"import job {job_id} succeeded but its lake file {missing[0]} is gone; "
-                "re-import that file after marking the job failed"
-            )
+            # Its files were deleted outside openceir: say so on the job, and let the file
+            # be imported again (merging is idempotent, so nothing is double counted).
+            with session_scope(engine) as session:
+                jobs.mark_lost(session, job_id, f"lake file {missing[0]} is gone; re-import it")
+            continue
         current = _manifest.apply(current, changes, job_id)
         applied.append(job_id)
     if applied:
