@@ -146,3 +146,15 @@ def test_lake_deleted_behind_our_back_marks_jobs_lost_and_allows_reimport(
     assert lake.open_duckdb(settings.data_dir).execute(
         "SELECT count(*) FROM observations"
     ).fetchone() == (6,)
+
+
+def test_thresholds_from_the_config_file(settings, engine, data_file, tmp_path) -> None:
+    config = tmp_path / "openceir.toml"
+    config.write_text("[ingest.thresholds]\nforeign_imsi = 0.9\noff_network_imsi = 0.9\n")
+    configured = settings.model_copy(update={"config_file": config})
+    result = _dump(configured, engine, data_file("operator_dump_foreign_imsi.csv"))
+    check = {c["name"]: c for c in result.checks}["foreign_imsi"]
+    assert check["threshold"] == 0.9 and check["passed"] and not check["disabled"]
+    config.write_text("[ingest.thresholds]\nforeign_imsi = 'high'\n")
+    with pytest.raises(ConfigError, match=r"ingest.thresholds.foreign_imsi = 'high'; expected"):
+        _dump(configured, engine, data_file("operator_dump_good.csv"))

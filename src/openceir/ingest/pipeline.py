@@ -34,7 +34,7 @@ from openceir.ingest.run_state import Hooks, RunState
 from openceir.ingest.source import Source
 from openceir.lake import manifest as _manifest
 from openceir.lake import parquet as _parquet
-from openceir.settings import Settings
+from openceir.settings import Settings, read_config_file
 from openceir.store.migrate import current_revision, head_revisions
 from openceir.store.registers import TacCatalog
 from openceir.store.session import connect, session_scope
@@ -80,6 +80,23 @@ def source_for(kind: str) -> Source:
     return SOURCES[name]
 
 
+def config_thresholds(settings: Settings) -> dict[str, float]:
+    """Thresholds from the config file's `[ingest.thresholds]` table (name = number)."""
+    if settings.config_file is None:
+        return {}
+    table = read_config_file(settings.config_file).get("ingest", {}).get("thresholds", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{settings.config_file}: [ingest.thresholds] must be a table")
+    out = {}
+    for name, value in table.items():
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ConfigError(
+                f"{settings.config_file}: ingest.thresholds.{name} = {value!r}; expected a number"
+            )
+        out[name] = float(value)
+    return out
+
+
 def ensure_schema(engine: Engine) -> None:
     """Fail in one line when the store is not migrated to the newest schema."""
     current, heads = current_revision(engine), head_revisions()
@@ -107,10 +124,11 @@ def run_import(
 ) -> ImportResult:
     """Import one file of `kind`; atomic, recorded as an import job, a no-op when repeated.
 
-    `disable` names checks to skip (recorded as disabled); `thresholds` overrides defaults
-    (`checks.SPECS`). `today` sets the register rows' start/end date and the future-date
-    check (default: today in UTC). Raises InputError (bad file, failed check), ConfigError
-    (store not upgraded, operator not configured) or NotFound (unknown kind).
+    `disable` names checks to skip (recorded as disabled); `thresholds` overrides the config
+    file's `[ingest.thresholds]`, which overrides the defaults (`checks.SPECS`). `today`
+    sets the register rows' start/end date and the future-date check (default: today, UTC).
+    Raises InputError (bad file, failed check), ConfigError (store not upgraded, operator not
+    configured) or NotFound (unknown kind).
     """
     started = time.monotonic()
     source = source_for(kind)
@@ -126,7 +144,7 @@ def run_import(
             raise InputError("operator dumps have no --delta form", field="delta")
     elif operator_id is not None:
         raise InputError(f"{source.title} files are national: give no operator id")
-    limits = _checks.thresholds(thresholds)
+    limits = _checks.thresholds({**config_thresholds(settings), **(thresholds or {})})
     disabled = _checks.validate_names(disable)
     engine = engine or connect(settings.sqlalchemy_url)
     ensure_schema(engine)
