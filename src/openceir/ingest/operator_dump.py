@@ -383,14 +383,10 @@ def _measure(con: duckdb.DuckDBPyConnection, ctx: DumpContext, stage_: DumpStage
         )
     )
     results.append(_volume(rows, days, ctx))
-    for result in results:
-        if result.passed and result.name != "null_ratio":
-            continue
-        if result.name == "volume_drop" or result.not_run:
+    for result in results:  # first offending lines, for failed row-level checks only
+        if result.passed or result.not_run or result.name == "volume_drop":
             continue
         cond_name = f"null_{result.field}" if result.name == "null_ratio" else result.name
-        if result.passed:
-            continue
         column = FIELDS.get(result.name, (result.field, result.field))[1]
         examples = con.execute(
             f"SELECT line, CAST({column} AS VARCHAR) FROM ({_rows_select(ctx, with_line=True)}) "
