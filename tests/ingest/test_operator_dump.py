@@ -322,3 +322,18 @@ def test_lake_reads_through_ibis_too(settings, engine, data_file) -> None:
     assert observations.count().execute() == 6
     per_imsi = observations.filter(observations.imsi == "639011234567890").day_mask.sum()
     assert per_imsi.execute() == 0b11
+
+
+def test_null_ratio_names_the_worst_column_and_its_first_line(settings, engine, tmp_path):
+    path = tmp_path / "nulls.csv"
+    path.write_text(
+        "date,imei,imsi,msisdn,rat\n"
+        "20261101,352099001761481,639011234567890,254700000001,006\n"
+        "20261101,35209900176148,639011234567891,,006\n"
+        "20261101,490154203237518,639011234567893,,006\n"
+    )
+    with pytest.raises(InputError) as err:
+        _import(settings, engine, path)
+    message = str(err.value)
+    assert message.startswith("nulls.csv line 3 field msisdn: check null_ratio failed")
+    assert "66.67%" in message and "msisdn 66.67%" in message
