@@ -1,0 +1,150 @@
+"""Dimensions of shared identity (ITU-T Q.5052 duplicate IMEIs): too many SIMs over a window,
+too many per day on average, transient IMEIs, several operators on one day, and IMEISV
+software versions that cannot coexist.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import ibis
+
+from openceir.classify.dimensions._base import bit_count, dimension, seen
+
+
+@dimension("duplicate_threshold")
+def duplicate_threshold(
+    src: Any, *, threshold: int = 10, period_days: int = 30, by: Literal["imsi", "msisdn"] = "imsi"
+) -> Any:
+    """IMEI seen with at least `threshold` distinct IMSIs (or MSISDNs) in the last `period_days`.
+
+    Observations are monthly aggregates: a triplet counts when its first..last seen span
+    overlaps the window.
+    """
+    obs = seen(src, period_days).filter(lambda t: t[by].notnull())
+    per = obs.group_by("imei_key", "imei_raw").aggregate(
+        n_distinct=obs[by].nunique(),
+        imsis=obs.imsi.collect(distinct=True),
+        operators=obs.operator.collect(distinct=True),
+        first_seen=obs.first_seen.min(),
+        last_seen=obs.last_seen.max(),
+    )
+    return per.filter(per.n_distinct >= threshold).rename({f"distinct_{by}s": "n_distinct"})
+
+
+@dimension("duplicate_daily_avg")
+def duplicate_daily_avg(
+    src: Any, *, threshold: float = 2.0, min_seen_days: int = 5, period_days: int = 30
+) -> Any:
+    """IMEI whose average number of distinct IMSIs per day seen is at least `threshold`.
+
+    Only IMEIs seen on at least `min_seen_days` days count, so one busy day is not enough.
+    """
+    obs = seen(src, period_days).filter(lambda t: t.imsi.notnull())
+    per_imsi = obs.group_by("imei_key", "imei_raw", "month", "imsi").aggregate(
+        days=obs.day_mask.cast("int64").bit_or()
+    )
+    per_month = per_imsi.group_by("imei_key", "imei_raw", "month").aggregate(
+        imsi_days=bit_count(per_imsi.days).sum(), all_days=per_imsi.days.bit_or()
+    )
+    per = per_month.group_by("imei_key", "imei_raw").aggregate(
+        imsi_days=per_month.imsi_days.sum(), days_seen=bit_count(per_month.all_days).sum()
+    )
+    per = per.mutate(daily_avg=(per.imsi_days / per.days_seen).round(2))
+    return per.filter((per.days_seen >= min_seen_days) & (per.daily_avg >= threshold))
+
+
+@dimension("transient_imei")
+def transient_imei(src: Any, *, min_msisdns: int = 4, period_days: int = 30) -> Any:
+    """IMEI used on one operator with `min_msisdns`+ MSISDNs in an arithmetic sequence.
+
+    The pattern of SIM boxes and of fraud that walks through consecutive numbers: the sorted
+    numbers differ by one constant step.
+    """
+    obs = seen(src, period_days)
+    obs = obs.filter(obs.imei_key.notnull() & obs.msisdn.notnull())
+    nums = obs.select("imei_key", "imei_raw", "operator", n=obs.msisdn.try_cast("int64"))
+    nums = nums.filter(nums.n.notnull()).distinct()
+    w = ibis.window(group_by=[nums.imei_key, nums.operator], order_by=nums.n)
+    steps = nums.mutate(step=nums.n - nums.n.lag().over(w))
+    per = steps.group_by("imei_key", "imei_raw", "operator").aggregate(
+        msisdns=steps.n.count(),
+        min_step=steps.step.min(),
+        max_step=steps.step.max(),
+        first_msisdn=steps.n.min(),
+    )
+    hit = per.filter(
+        (per.msisdns >= min_msisdns) & (per.min_step == per.max_step) & (per.min_step > 0)
+    )
+    return hit.group_by("imei_key", "imei_raw").aggregate(
+        operator=hit.operator.min(),
+        msisdns=hit.msisdns.max(),
+        msisdn_step=hit.min_step.min(),
+        first_msisdn=hit.first_msisdn.min().cast("string"),
+    )
+
+
+@dimension("several_operators_same_day")
+def several_operators_same_day(src: Any, *, min_days: int = 1, period_days: int = 30) -> Any:
+    """IMEI seen on two or more operators on the same day, on at least `min_days` days."""
+    obs = seen(src, period_days).filter(lambda t: t.imei_key.notnull())
+    per_op = obs.group_by("imei_key", "imei_raw", "month", "operator").aggregate(
+        days=obs.day_mask.cast("int64").bit_or()
+    )
+    a = per_op
+    b = per_op.view()
+    pairs = a.join(
+        b,
+        (a.imei_key == b.imei_key) & (a.month == b.month) & (a.operator < b.operator),
+    ).select(
+        imei_key=a.imei_key,
+        imei_raw=a.imei_raw,
+        month=a.month,
+        op_a=a.operator,
+        op_b=b.operator,
+        both=a.days.cast("int64") & b.days.cast("int64"),
+    )
+    pairs = pairs.filter(pairs.both != 0)
+    per_month = pairs.group_by("imei_key", "imei_raw", "month").aggregate(
+        days=pairs.both.bit_or()
+    )
+    per = per_month.group_by("imei_key", "imei_raw").aggregate(
+        shared_days=bit_count(per_month.days).sum()
+    )
+    ops = pairs.select("imei_key", name=pairs.op_a).union(
+        pairs.select("imei_key", name=pairs.op_b)
+    )
+    ops = ops.group_by("imei_key").aggregate(operators=ops["name"].collect(distinct=True))
+    per = per.join(ops, "imei_key")
+    return per.filter(per.shared_days >= min_days)
+
+
+@dimension("imeisv_conflict")
+def imeisv_conflict(src: Any, *, period_days: int = 30) -> Any:
+    """IMEI reporting different software versions (IMEISV) from different IMSIs on one day.
+
+    A device updates its software one version at a time and keeps one version at a time:
+    two versions on the same day from two SIMs mean two devices share the IMEI.
+    """
+    obs = seen(src, period_days)
+    obs = obs.filter(obs.imei_key.notnull() & obs.imeisv.notnull() & obs.imsi.notnull())
+    svn = obs.select(
+        "imei_key", "imei_raw", "month", "imsi", "day_mask", sv=obs.imeisv.unnest()
+    )
+    svn = svn.mutate(svn=svn.sv.right(2))
+    per = svn.group_by("imei_key", "imei_raw", "month", "imsi", "svn").aggregate(
+        days=svn.day_mask.cast("int64").bit_or()
+    )
+    a = per
+    b = per.view()
+    pairs = a.join(
+        b,
+        (a.imei_key == b.imei_key)
+        & (a.month == b.month)
+        & (a.imsi < b.imsi)
+        & (a.svn != b.svn)
+        & ((a.days & b.days) != 0),
+    ).select(imei_key=a.imei_key, imei_raw=a.imei_raw, svn_a=a.svn, svn_b=b.svn)
+    return pairs.group_by("imei_key", "imei_raw").aggregate(
+        versions=pairs.svn_a.collect(distinct=True), other_versions=pairs.svn_b.collect(distinct=True)
+    )
