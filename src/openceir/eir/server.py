@@ -1,0 +1,93 @@
+"""Run the N5g-eir app under Hypercorn: HTTP/1.1 and h2c (prior knowledge) on one port.
+
+Workers are separate processes (Hypercorn spawns them); each builds its own app from the
+`OPENCEIR_EIR_*` environment that `serve` sets, see `ServeOptions.to_environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from openceir.eir.events import CheckEventLog
+from openceir.eir.n5g import N5gEirApp
+from openceir.eir.oauth import Authority
+from openceir.eir.service import EirPolicy, EirService
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """Everything a worker needs to build the app; round-trips through the environment."""
+
+    snapshot_root: Path
+    lake_dir: Path | None = None
+    oauth_clients: Path | None = None
+    restrictive: bool = False
+    unknown: str = "not-found"
+
+    def to_environ(self) -> dict[str, str]:
+        """The `OPENCEIR_EIR_*` variables describing these options."""
+        return {
+            "OPENCEIR_EIR_SNAPSHOT": str(self.snapshot_root),
+            "OPENCEIR_EIR_LAKE": str(self.lake_dir or ""),
+            "OPENCEIR_EIR_OAUTH": str(self.oauth_clients or ""),
+            "OPENCEIR_EIR_RESTRICTIVE": "1" if self.restrictive else "",
+            "OPENCEIR_EIR_UNKNOWN": self.unknown,
+        }
+
+    @classmethod
+    def from_environ(cls, environ: dict[str, str] | None = None) -> ServeOptions:
+        """Inverse of `to_environ`."""
+        env = dict(os.environ if environ is None else environ)
+        return cls(
+            snapshot_root=Path(env.get("OPENCEIR_EIR_SNAPSHOT", "ceir-data/eir")),
+            lake_dir=Path(env["OPENCEIR_EIR_LAKE"]) if env.get("OPENCEIR_EIR_LAKE") else None,
+            oauth_clients=Path(env["OPENCEIR_EIR_OAUTH"])
+            if env.get("OPENCEIR_EIR_OAUTH")
+            else None,
+            restrictive=bool(env.get("OPENCEIR_EIR_RESTRICTIVE")),
+            unknown=env.get("OPENCEIR_EIR_UNKNOWN", "not-found"),
+        )
+
+
+def build_app(options: ServeOptions) -> N5gEirApp:
+    """The N5g-eir app for these options (opens the current snapshot now: errors surface early)."""
+    service = EirService(
+        options.snapshot_root, EirPolicy(restrictive=options.restrictive, unknown=options.unknown)
+    )
+    authority = Authority.from_file(options.oauth_clients) if options.oauth_clients else None
+    events = CheckEventLog(options.lake_dir) if options.lake_dir else None
+    return N5gEirApp(service, authority=authority, events=events)
+
+
+def hypercorn_config(bind: str, workers: int, application_path: str):  # -> hypercorn Config
+    """A Hypercorn config: one bind for HTTP/1.1 and h2c, `workers` processes, quiet logs."""
+    from hypercorn.config import Config
+
+    config = Config()
+    config.bind = [bind]
+    config.workers = workers
+    config.application_path = application_path
+    config.accesslog = None
+    config.errorlog = "-"
+    config.loglevel = "WARNING"
+    config.keep_alive_timeout = 75
+    return config
+
+
+def serve(
+    options: ServeOptions,
+    bind: str = "127.0.0.1:8080",
+    workers: int = 2,
+    application_path: str = "openceir.eir.asgi:app",
+) -> int:
+    """Serve until SIGINT/SIGTERM with `workers` processes; returns Hypercorn's exit code."""
+    from hypercorn.run import run
+
+    build_app(options)  # fail here, in the parent, with one clear error
+    os.environ.update(options.to_environ())
+    return run(hypercorn_config(bind, workers, application_path))
+
+
+__all__ = ["ServeOptions", "build_app", "hypercorn_config", "serve"]
