@@ -337,3 +337,16 @@ def test_null_ratio_names_the_worst_column_and_its_first_line(settings, engine, 
     message = str(err.value)
     assert message.startswith("nulls.csv line 3 field msisdn: check null_ratio failed")
     assert "66.67%" in message and "msisdn 66.67%" in message
+
+
+def test_a_file_named_for_another_operator_is_refused(settings, engine, data_file) -> None:
+    path = data_file("operator_dump_good.csv", "beta_20261101_20261102.csv")
+    before = snapshot(settings, engine)
+    with pytest.raises(InputError) as err:
+        _import(settings, engine, path)
+    assert str(err.value) == (
+        "beta_20261101_20261102.csv: the file name is for operator 'beta', but it is being "
+        "imported for 'alpha'; import it as: openceir import operator beta "
+        "beta_20261101_20261102.csv"
+    )
+    assert snapshot(settings, engine) == before

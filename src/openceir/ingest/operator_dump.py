@@ -46,6 +46,23 @@ HISTORY = 5
 """How many earlier imports of the operator the volume_drop check averages over."""
 
 
+def _stem(name: str) -> str:
+    for suffix in (".gz", ".zip", ".csv", ".txt"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def operator_from_name(name: str) -> str | None:
+    """The operator id a DIRBS-style file name starts with, if it has that form.
+
+    >>> operator_from_name("beta_20261101_20261101.zip")
+    'beta'
+    """
+    match = DIRBS_NAME.match(_stem(name))
+    return match["op"] if match else None
+
+
 def date_range_from_name(name: str) -> tuple[date, date] | None:
     """The date range a DIRBS-style file name `<op>_<YYYYMMDD>_<YYYYMMDD>` promises.
 
@@ -54,11 +71,7 @@ def date_range_from_name(name: str) -> tuple[date, date] | None:
     >>> date_range_from_name("dump.csv") is None
     True
     """
-    stem = name
-    for suffix in (".gz", ".zip", ".csv", ".txt"):
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-    match = DIRBS_NAME.match(stem)
+    match = DIRBS_NAME.match(_stem(name))
     if not match:
         return None
     try:
@@ -513,6 +526,7 @@ __all__ = [
     "DumpStage",
     "date_range_from_name",
     "duckdb_error",
+    "operator_from_name",
     "stage",
     "write_lake",
 ]

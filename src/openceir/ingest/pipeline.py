@@ -264,6 +264,13 @@ def _import_dump(
     say: Callable[[str], None],
     hooks: Hooks,
 ) -> str:
+    named = operator_dump.operator_from_name(path.name)
+    if named and named != operator_id and named in {op.id for op in settings.operators}:
+        raise InputError(
+            f"the file name is for operator {named!r}, but it is being imported for "
+            f"{operator_id!r}; import it as: openceir import operator {named} {path.name}",
+            source=path.name,
+        )
     root = _manifest.lake_dir(settings.data_dir)
     with _manifest.lock(root):
         _reconcile_locked(engine, root)
