@@ -8,6 +8,7 @@ import typer
 
 from openceir import __version__
 from openceir.cli import db, demo, identify, importer, lake, ledger, operators, simulate
+from openceir.cli import classify as classify_cli
 from openceir.cli._context import err_console
 from openceir.errors import OpenceirError
 
@@ -44,6 +45,7 @@ app.add_typer(ledger.app, name="ledger")
 identify.register(app)
 demo.register(app)
 simulate.register(app)
+classify_cli.register(app)
 
 
 def run(argv: list[str] | None = None) -> None:

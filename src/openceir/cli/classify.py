@@ -1,0 +1,108 @@
+"""`openceir classify` and `openceir explain`: run the rules, explain one IMEI's decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from openceir.cli import _context
+from openceir.cli._context import console
+from openceir.errors import InputError
+
+
+def _date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{value!r} is not a date, expected YYYY-MM-DD", field="--date") from None
+
+
+def _rules(path: Path | None):  # noqa: ANN202
+    from openceir.classify import rules
+
+    settings = _context.settings()
+    search = [Path.cwd(), settings.data_dir]
+    return rules.load(path, search=search)
+
+
+def classify_command(
+    date: str | None = typer.Option(None, "--date", help="Run date YYYY-MM-DD (default today)."),
+    conditions: list[str] = typer.Option(
+        [], "--conditions", "-c", help="Run only these conditions (repeatable)."
+    ),
+    rules_file: Path | None = typer.Option(
+        None, "--rules", help="Rule file (default: ./openceir.yaml, <data>/openceir.yaml, built-in)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Evaluate and report; change nothing."),
+    accept_changes: bool = typer.Option(
+        False, "--accept-changes", help="Accept rules or operators changed since the last run."
+    ),
+    engine_name: str = typer.Option("duckdb", "--engine", help="Analytics engine: duckdb."),
+) -> None:
+    """Classify the IMEIs seen in the lake and on the registers.
+
+    Example: openceir classify --date 2026-11-28 --dry-run
+    """
+    from openceir.classify import run
+    from openceir.store.migrate import upgrade
+
+    rules = _rules(rules_file)
+    engine = _context.engine()
+    upgrade(engine)
+    result = run.classify(
+        _context.settings(),
+        engine,
+        rules,
+        as_of=_date(date),
+        conditions=[c for item in conditions for c in item.split(",") if c] or None,
+        dry_run=dry_run,
+        accept_changes=accept_changes,
+        backend=engine_name,
+    )
+    title = f"classification run {result.run_id} for {result.as_of}"
+    table = Table(title=title + (" (dry run: nothing changed)" if dry_run else ""))
+    for col in ("condition", "matched", "seen", "new", "closed", "clones told apart", "note"):
+        table.add_column(col)
+    for c in result.conditions:
+        ch = c.changes
+        table.add_row(
+            c.label,
+            str(c.matched),
+            str(c.seen),
+            str(ch.get("opened", "-")),
+            str(ch.get("closed", "-")),
+            str(c.clones_decided),
+            c.refused or "",
+        )
+    console.print(table)
+    refused = [c.label for c in result.conditions if c.refused]
+    if refused:
+        console.print(f"Not published (safety check): {', '.join(refused)}")
+
+
+def explain_command(
+    imei: str = typer.Argument(..., help="The IMEI (14-16 digits, or the raw text reported)."),
+) -> None:
+    """Explain every condition an IMEI meets or met, its block date and the evidence.
+
+    Example: openceir explain 356868000041414
+    """
+    from openceir.classify.explain import explain
+    from openceir.store.migrate import upgrade
+
+    engine = _context.engine()
+    upgrade(engine)
+    with engine.connect() as conn:
+        paragraphs = explain(conn, imei)
+    console.print("\n\n".join(paragraphs), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `classify` and `explain` to the root app."""
+    app.command("classify")(classify_command)
+    app.command("explain")(explain_command)
