@@ -33,6 +33,8 @@ class PeerState:
     origin_realm: str = ""
     open: bool = False
     requests: int = 0
+    watchdogs: int = 0
+    disconnected: bool = False
 
 
 # handler(server, peer, header, avps) -> encoded answer message (or None: no answer)
@@ -53,6 +55,7 @@ class DiameterServer:
     host_ip: str = "127.0.0.1"
     origin_state_id: int = field(default_factory=lambda: int.from_bytes(os.urandom(3), "big"))
     connections: set[DiameterProtocol] = field(default_factory=set)
+    peers: list[PeerState] = field(default_factory=list)  # every peer ever connected
 
     def identity_avps(self) -> bytes:
         """Origin-Host and Origin-Realm, carried by every answer."""
@@ -140,6 +143,8 @@ class DiameterProtocol(asyncio.Protocol):
         name = transport.get_extra_info("peername")
         self.peer.address = f"{name[0]}:{name[1]}" if name else "?"
         self.server.connections.add(self)
+        self.server.peers.append(self.peer)
+        del self.server.peers[:-1000]  # bounded: the last thousand connections
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server.connections.discard(self)
@@ -190,10 +195,12 @@ class DiameterProtocol(asyncio.Protocol):
         if not self.peer.open:
             return server.result(header, codec.UNABLE_TO_COMPLY), True
         if code == codec.DEVICE_WATCHDOG:
+            self.peer.watchdogs += 1
             return server.result(
                 header, codec.SUCCESS, codec.u32(codec.ORIGIN_STATE_ID, server.origin_state_id)
             ), False
         if code == codec.DISCONNECT_PEER:
+            self.peer.disconnected = True
             return server.result(header, codec.SUCCESS), True
         handler = server.handlers.get(header.app_id)
         if handler is None:
