@@ -51,6 +51,11 @@ SIGHTINGS = pa.schema(
 )
 """The lake's sighting columns (dump rows that carried a cell or coordinates)."""
 
+LTE = 4
+LTE_VARIANTS = 16 | 32
+"""NB-IoT and LTE-M (lake bits 16, 32) are E-UTRAN variants; the catalog names their bands
+`4G` (its RATs are 2G-5G only), so a model supporting 4G is taken to support them too."""
+
 _IMEI = [("imei_key", pa.int64()), ("imei_raw", pa.string())]
 
 REGISTERS: dict[str, pa.Schema] = {
@@ -155,6 +160,8 @@ def _rats(value: Any) -> int | None:
     mask = 0
     for name in value:
         mask |= rat_mask(str(name)) or 0
+    if mask & LTE:
+        mask |= LTE_VARIANTS
     return mask or None
 
 
