@@ -9,6 +9,7 @@ import typer
 from openceir import __version__
 from openceir.cli import db, demo, identify, importer, lake, ledger, operators, simulate
 from openceir.cli import classify as classify_cli
+from openceir.cli import eir as eir_cli
 from openceir.cli._context import err_console
 from openceir.errors import OpenceirError
 
@@ -42,6 +43,7 @@ app.add_typer(operators.app, name="operators")
 app.add_typer(importer.app, name="import")
 app.add_typer(lake.app, name="lake")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(eir_cli.app, name="eir")
 identify.register(app)
 demo.register(app)
 simulate.register(app)
