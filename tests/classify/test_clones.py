@@ -15,14 +15,19 @@ def _use(imsi: str, first: int, last: int, rats: int = 4) -> ImsiUse:
 def test_pairing_decides_first() -> None:
     got = decide([_use("a", 1, 20), _use("b", 10, 20)], paired={"b"})
     assert (got["decided"], got["basis"], got["genuine_imsis"], got["clone_imsis"]) == (
-        True, "pairing", ["b"], ["a"],
+        True,
+        "pairing",
+        ["b"],
+        ["a"],
     )
 
 
 def test_steady_earlier_use_is_the_genuine_device() -> None:
     got = decide([_use("a", 1, 20), _use("b", 10, 20), _use("c", 12, 13)])
     assert (got["basis"], got["genuine_imsis"], got["clone_imsis"]) == (
-        "continuity", ["a"], ["b", "c"],
+        "continuity",
+        ["a"],
+        ["b", "c"],
     )
     assert "9 days" in got["explanation"]
 
@@ -37,16 +42,32 @@ def test_a_short_lead_is_not_enough() -> None:
 def test_rat_inconsistent_sim_is_the_clone_when_continuity_cannot_tell() -> None:
     got = decide([_use("a", 1, 20, rats=4), _use("b", 2, 20, rats=1)], model_rats=4 | 8)
     assert (got["basis"], got["genuine_imsis"], got["clone_imsis"]) == (
-        "rat_consistency", ["a"], ["b"],
+        "rat_consistency",
+        ["a"],
+        ["b"],
     )
 
 
 def test_uses_from_rows_expands_day_masks() -> None:
     rows = [
-        {"imei_key": 1, "imsi": "a", "month": "2026-11", "day_mask": 0b101,
-         "first_seen": date(2026, 11, 1), "last_seen": date(2026, 11, 3), "rat_mask": 4},
-        {"imei_key": 1, "imsi": "a", "month": "2026-10", "day_mask": 1 << 30,
-         "first_seen": date(2026, 10, 31), "last_seen": date(2026, 10, 31), "rat_mask": 1},
+        {
+            "imei_key": 1,
+            "imsi": "a",
+            "month": "2026-11",
+            "day_mask": 0b101,
+            "first_seen": date(2026, 11, 1),
+            "last_seen": date(2026, 11, 3),
+            "rat_mask": 4,
+        },
+        {
+            "imei_key": 1,
+            "imsi": "a",
+            "month": "2026-10",
+            "day_mask": 1 << 30,
+            "first_seen": date(2026, 10, 31),
+            "last_seen": date(2026, 10, 31),
+            "rat_mask": 1,
+        },
     ]
     (use,) = uses_from_rows(rows)[1]
     assert use.days == {date(2026, 11, 1), date(2026, 11, 3), date(2026, 10, 31)}

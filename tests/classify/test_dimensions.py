@@ -58,18 +58,26 @@ def test_daily_average_needs_min_days_seen(run_dimension) -> None:
     two_a_day = [obs(IMEI, f"6390100000000{i}", days=(1, 2, 3, 4, 5)) for i in range(2)]
     got = run_dimension("duplicate_daily_avg", two_a_day, {"threshold": 2.0, "min_seen_days": 5})
     assert [(r["daily_avg"], r["days_seen"]) for r in got] == [(2.0, 5)]
-    assert run_dimension(
-        "duplicate_daily_avg", two_a_day, {"threshold": 2.0, "min_seen_days": 6}
-    ) == []
-    assert run_dimension(
-        "duplicate_daily_avg", two_a_day, {"threshold": 2.01, "min_seen_days": 5}
-    ) == []
+    assert (
+        run_dimension("duplicate_daily_avg", two_a_day, {"threshold": 2.0, "min_seen_days": 6})
+        == []
+    )
+    assert (
+        run_dimension("duplicate_daily_avg", two_a_day, {"threshold": 2.01, "min_seen_days": 5})
+        == []
+    )
 
 
 def test_an_imei_seen_once_matches_no_usage_dimension(run_dimension) -> None:
     once = [obs(IMEI, days=(5,))]
-    for name in ("duplicate_threshold", "duplicate_daily_avg", "transient_imei",
-                 "several_operators_same_day", "imeisv_conflict", "impossible_travel"):
+    for name in (
+        "duplicate_threshold",
+        "duplicate_daily_avg",
+        "transient_imei",
+        "several_operators_same_day",
+        "imeisv_conflict",
+        "impossible_travel",
+    ):
         assert run_dimension(name, once, {}) == [], name
 
 
@@ -98,12 +106,30 @@ def test_imeisv_conflict_needs_two_sims_on_one_day(run_dimension) -> None:
 
 
 CATALOG = [
-    {"tac": 35686800, "manufacturer": "Acme", "model": "A1", "device_type": "Smartphone",
-     "rat_mask": 1 | 2, "allocation_date": None},
-    {"tac": 35686801, "manufacturer": "Acme", "model": "A1", "device_type": "Smartphone",
-     "rat_mask": 4, "allocation_date": None},
-    {"tac": 35999900, "manufacturer": "Acme", "model": "M", "device_type": "Modem",
-     "rat_mask": 4, "allocation_date": None},
+    {
+        "tac": 35686800,
+        "manufacturer": "Acme",
+        "model": "A1",
+        "device_type": "Smartphone",
+        "rat_mask": 1 | 2,
+        "allocation_date": None,
+    },
+    {
+        "tac": 35686801,
+        "manufacturer": "Acme",
+        "model": "A1",
+        "device_type": "Smartphone",
+        "rat_mask": 4,
+        "allocation_date": None,
+    },
+    {
+        "tac": 35999900,
+        "manufacturer": "Acme",
+        "model": "M",
+        "device_type": "Modem",
+        "rat_mask": 4,
+        "allocation_date": None,
+    },
 ]
 
 
@@ -118,17 +144,30 @@ def test_inconsistent_rat_uses_every_tac_of_the_model(run_dimension) -> None:
 def test_tac_not_allocated_waits_for_the_reporting_delay(run_dimension) -> None:
     unknown = 12345678000001
     rows = [obs(unknown, days=(1,))]  # first seen 2026-11-01, run on 2026-11-20: 19 days
-    assert run_dimension("tac_not_allocated", rows, {"reporting_delay_days": 20},
-                         tac_catalog=CATALOG) == []
-    got = run_dimension("tac_not_allocated", rows, {"reporting_delay_days": 19},
-                        tac_catalog=CATALOG)
+    assert (
+        run_dimension("tac_not_allocated", rows, {"reporting_delay_days": 20}, tac_catalog=CATALOG)
+        == []
+    )
+    got = run_dimension(
+        "tac_not_allocated", rows, {"reporting_delay_days": 19}, tac_catalog=CATALOG
+    )
     assert [(r["tac"], r["delay_days"]) for r in got] == [("12345678", 19)]
-    longer = run_dimension("tac_not_allocated", rows,
-                           {"reporting_delay_days": 5, "prefix_delays": {"1234": 60}},
-                           tac_catalog=CATALOG)
+    longer = run_dimension(
+        "tac_not_allocated",
+        rows,
+        {"reporting_delay_days": 5, "prefix_delays": {"1234": 60}},
+        tac_catalog=CATALOG,
+    )
     assert longer == []
-    assert run_dimension("tac_not_allocated", [obs(IMEI, days=(1,))],
-                         {"reporting_delay_days": 0}, tac_catalog=CATALOG) == []
+    assert (
+        run_dimension(
+            "tac_not_allocated",
+            [obs(IMEI, days=(1,))],
+            {"reporting_delay_days": 0},
+            tac_catalog=CATALOG,
+        )
+        == []
+    )
 
 
 def test_test_tac_matches_rbi_00_but_not_35(run_dimension) -> None:
@@ -145,8 +184,13 @@ def test_stolen_barred_and_not_registered_read_the_registers(run_dimension) -> N
         35999900000001
     ]
     reg = [{"imei_key": IMEI, "imei_raw": None, "device_type": None, "model": None}]
-    got = run_dimension("not_registered", rows, {"exempt_device_types": ["modem"]},
-                        registration=reg, tac_catalog=CATALOG)
+    got = run_dimension(
+        "not_registered",
+        rows,
+        {"exempt_device_types": ["modem"]},
+        registration=reg,
+        tac_catalog=CATALOG,
+    )
     assert [r["imei_key"] for r in got] == [35686800000002]
 
 
@@ -156,16 +200,30 @@ def test_roamer_scopes(run_dimension) -> None:
         obs(35686800000002, "639020000000001", operator="alpha"),
         obs(35686800000003, "234150000000001", operator="beta"),
     ]
-    scope = {s: [r["imei_key"] for r in run_dimension("roamer", rows, {"scope": s})]
-             for s in ("home", "national_roamer", "international_roamer")}
-    assert scope == {"home": [IMEI], "national_roamer": [35686800000002],
-                     "international_roamer": [35686800000003]}
+    scope = {
+        s: [r["imei_key"] for r in run_dimension("roamer", rows, {"scope": s})]
+        for s in ("home", "national_roamer", "international_roamer")
+    }
+    assert scope == {
+        "home": [IMEI],
+        "national_roamer": [35686800000002],
+        "international_roamer": [35686800000003],
+    }
 
 
 def _sight(imsi, day, time, lat, lon):
-    return {"operator": "alpha", "month": "2026-11", "imei_key": IMEI, "imei_raw": None,
-            "imsi": imsi, "date": date(2026, 11, day), "time": time, "cell": None,
-            "lat": lat, "lon": lon}
+    return {
+        "operator": "alpha",
+        "month": "2026-11",
+        "imei_key": IMEI,
+        "imei_raw": None,
+        "imsi": imsi,
+        "date": date(2026, 11, day),
+        "time": time,
+        "cell": None,
+        "lat": lat,
+        "lon": lon,
+    }
 
 
 def test_impossible_travel_compares_speed(run_dimension) -> None:

@@ -92,7 +92,10 @@ def test_bad_rule_files_fail_with_the_place_named(text: str, message: str) -> No
 
 
 def test_fingerprint_changes_with_a_parameter() -> None:
-    base = "conditions:\n  - {label: a, reason: r, dimensions: [{duplicate_threshold: {threshold: %d}}]}"
+    base = (
+        "conditions:\n  - {label: a, reason: r, "
+        "dimensions: [{duplicate_threshold: {threshold: %d}}]}"
+    )
     assert rules.parse(base % 3).fingerprint() == rules.parse(base % 3).fingerprint()
     assert rules.parse(base % 3).fingerprint() != rules.parse(base % 4).fingerprint()
 

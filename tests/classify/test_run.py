@@ -56,7 +56,11 @@ def test_run_classifies_and_is_recorded(settings, engine) -> None:
     with engine.connect() as conn:
         assert state.current(conn).column("imei_key").to_pylist() == [35686800004141]
     (record,) = _runs(engine)
-    assert (record.status, record.as_of, record.operators) == ("completed", TODAY, ["alpha", "beta"])
+    assert (record.status, record.as_of, record.operators) == (
+        "completed",
+        TODAY,
+        ["alpha", "beta"],
+    )
     assert record.counts["dup"]["matched"] == 1
 
 
@@ -72,7 +76,7 @@ def test_safety_check_refuses_to_publish_a_condition_matching_too_much(settings,
 def test_changed_rules_need_an_explicit_acceptance(settings, engine) -> None:
     run.classify(settings, engine, rules.parse(DUP % 0.5), as_of=TODAY)
     changed = rules.parse(DUP % 0.6)
-    with pytest.raises(ConfigError, match="rules differ from run 1's.*--accept-changes"):
+    with pytest.raises(ConfigError, match=r"rules differ from run 1.s.*--accept-changes"):
         run.classify(settings, engine, changed, as_of=TODAY)
     again = run.classify(settings, engine, changed, as_of=TODAY, accept_changes=True)
     assert again.conditions[0].changes["continued"] == 1

@@ -87,25 +87,42 @@ def classified(tmp_path_factory):
     engine = connect(settings.sqlalchemy_url)
     upgrade(engine)
     rates = simulate.Rates(
-        clone=0.01, counterfeit=0.01, rat_mismatch=0.01, stolen=0.01, null_test=0.005,
-        malformed=0.005, transient=0.002,
+        clone=0.01,
+        counterfeit=0.01,
+        rat_mismatch=0.01,
+        stolen=0.01,
+        null_test=0.005,
+        malformed=0.005,
+        transient=0.002,
     )
     out = tmp / "out"
     summary = simulate.simulate(
         settings, out, subscribers=3000, days=14, start=date(2026, 11, 1), seed=11, rates=rates
     )
     names = {p.name: p for p in summary.files if p.parent.name != "truth"}
-    for kind, name in (("tac", "tac_catalog"), ("stolen", "stolen"),
-                       ("registration", "registration"), ("pairing", "pairing")):
+    for kind, name in (
+        ("tac", "tac_catalog"),
+        ("stolen", "stolen"),
+        ("registration", "registration"),
+        ("pairing", "pairing"),
+    ):
         ingest.run_import(settings, kind, names[f"{name}.csv"], engine=engine, today=TODAY)
     for name in sorted(n for n in names if n.startswith(("alpha_", "beta_"))):
         op = name.split("_")[0]
         try:
-            ingest.run_import(settings, "operator", names[name], operator_id=op,
-                              engine=engine, today=TODAY)
+            ingest.run_import(
+                settings, "operator", names[name], operator_id=op, engine=engine, today=TODAY
+            )
         except InputError:  # the injected leading-zero loss; import it anyway
-            ingest.run_import(settings, "operator", names[name], operator_id=op,
-                              engine=engine, today=TODAY, disable=["leading_zero_loss"])
+            ingest.run_import(
+                settings,
+                "operator",
+                names[name],
+                operator_id=op,
+                engine=engine,
+                today=TODAY,
+                disable=["leading_zero_loss"],
+            )
     result = run.classify(settings, engine, rules.parse(RULES), as_of=TODAY)
     with engine.connect() as conn:
         current = state.current(conn).to_pylist()
@@ -130,7 +147,7 @@ CASES = [
 def test_injected_phenomena_are_found(
     classified, condition, truth, where, recall_floor, precision_floor
 ) -> None:
-    out, result, found, _ = classified
+    out, _result, found, _ = classified
     expected = _truth(out, truth, **where)
     got = found.get(condition, set())
     assert expected, f"the simulation injected no {truth}"
@@ -138,9 +155,11 @@ def test_injected_phenomena_are_found(
     recall = len(hit) / len(expected)
     judged = got - (_explained(out) - expected)
     precision = len(hit) / len(judged) if judged else 0.0
-    print(f"\n{condition:12s} truth={len(expected):4d} found={len(got):4d} "
-          f"recall={recall:.2f} precision={precision:.2f} "
-          f"(explained by injected data errors: {len(got - judged)})")
+    print(
+        f"\n{condition:12s} truth={len(expected):4d} found={len(got):4d} "
+        f"recall={recall:.2f} precision={precision:.2f} "
+        f"(explained by injected data errors: {len(got - judged)})"
+    )
     assert recall >= recall_floor, sorted(expected - got)[:5]
     assert precision >= precision_floor, sorted(got - expected)[:5]
 

@@ -66,7 +66,10 @@ def test_first_match_opens_with_block_date_and_evidence(engine) -> None:
     assert len(cur) == 1
     row = cur[0]
     assert (row["imei_key"], row["condition"], row["start_date"], row["block_date"]) == (
-        IMEI, "dup", D1, D1 + timedelta(days=10),
+        IMEI,
+        "dup",
+        D1,
+        D1 + timedelta(days=10),
     )
     assert row["reasons"] == ["Used by several SIM cards at once."]
     assert '"distinct_imsis": 2' in row["evidence"]

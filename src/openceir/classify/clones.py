@@ -68,9 +68,12 @@ def decide(
     imsis = sorted(u.imsi for u in uses)
     paired = (paired or set()) & set(imsis)
     if paired and len(paired) < len(imsis):
-        return _result("pairing", sorted(paired), imsis,
-                       f"IMSI {', '.join(sorted(paired))} is paired with this IMEI on the "
-                       "pairing list")
+        return _result(
+            "pairing",
+            sorted(paired),
+            imsis,
+            f"IMSI {', '.join(sorted(paired))} is paired with this IMEI on the pairing list",
+        )
     ordered = sorted(uses, key=lambda u: (u.first_seen, u.imsi))
     if len(ordered) >= 2:
         first, others = ordered[0], ordered[1:]

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openceir.classify.dimensions import DIMENSIONS
-from openceir.classify.rules import Condition, Leaf, Node
+from openceir.classify.rules import Condition, Leaf
 from openceir.classify.sources import Sources
 
 

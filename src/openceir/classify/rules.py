@@ -87,8 +87,11 @@ class Rules:
         """SHA-256 of the canonical rule set: the sanity check compares it between runs."""
         data = {
             "conditions": [_condition_dict(c) for c in self.conditions],
-            "amnesty": [str(self.amnesty.enabled), str(self.amnesty.evaluation_period_end_date),
-                        str(self.amnesty.amnesty_end_date)],
+            "amnesty": [
+                str(self.amnesty.enabled),
+                str(self.amnesty.evaluation_period_end_date),
+                str(self.amnesty.amnesty_end_date),
+            ],
         }
         text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
@@ -145,7 +148,7 @@ def _node(value: Any, where: str) -> Any:
         raise ConfigError(
             f"{where}: expected one of all / any / not or a dimension name, got {value!r}"
         )
-    (name, body), = value.items()
+    ((name, body),) = value.items()
     if name in ("all", "any"):
         if not isinstance(body, list) or not body:
             raise ConfigError(f"{where}.{name}: expected a non-empty list")
@@ -181,7 +184,9 @@ def _condition(raw: Any, index: int, source: str) -> Condition:
             raise ConfigError(f"{where}: missing {key!r}")
     for key, kind in _CONDITION_KEYS.items():
         if key in raw and kind is not object and not isinstance(raw[key], kind):
-            raise ConfigError(f"{where}.{key}: {raw[key]!r} is not a {getattr(kind, '__name__', 'number')}")
+            raise ConfigError(
+                f"{where}.{key}: {raw[key]!r} is not a {getattr(kind, '__name__', 'number')}"
+            )
     label = raw["label"]
     if not label.replace("_", "").replace("-", "").isalnum():
         raise ConfigError(f"{where}.label: {label!r} may use letters, digits, _ and - only")
@@ -225,8 +230,10 @@ def _amnesty(raw: Any, source: str) -> Amnesty:
                 "dates (YYYY-MM-DD) when amnesty is enabled"
             )
         if end < ev:
-            raise ConfigError(f"{source}: amnesty: amnesty_end_date {end} is before the "
-                              f"evaluation period ends ({ev})")
+            raise ConfigError(
+                f"{source}: amnesty: amnesty_end_date {end} is before the "
+                f"evaluation period ends ({ev})"
+            )
     return out
 
 

@@ -131,10 +131,12 @@ def classify(
         raise ConfigError(
             "the Spark engine is not available in this build: run with --engine duckdb"
         )
-    chosen = [rules.condition(label) for label in conditions] if conditions else list(
-        rules.conditions
+    chosen = (
+        [rules.condition(label) for label in conditions] if conditions else list(rules.conditions)
     )
-    operators = sorted({op.id for op in settings.operators} | set(_lake_operators(settings.data_dir)))
+    operators = sorted(
+        {op.id for op in settings.operators} | set(_lake_operators(settings.data_dir))
+    )
     with run_lock(settings.data_dir):
         changed = sanity_check(engine, rules, operators)
         if changed and not accept_changes and not dry_run:
@@ -150,8 +152,10 @@ def classify(
                     engine=backend,
                     started_at=utcnow(),
                     rules_sha256=rules.fingerprint(),
-                    rules={"source": rules.source,
-                           "conditions": [_condition_dict(c) for c in rules.conditions]},
+                    rules={
+                        "source": rules.source,
+                        "conditions": [_condition_dict(c) for c in rules.conditions],
+                    },
                     operators=operators,
                     conditions=[c.label for c in chosen],
                     counts={},
@@ -169,7 +173,9 @@ def classify(
         return result
 
 
-def _finish(engine: Engine, run_id: int, status: str, counts: dict[str, Any], error: str | None) -> None:
+def _finish(
+    engine: Engine, run_id: int, status: str, counts: dict[str, Any], error: str | None
+) -> None:
     with engine.begin() as conn:
         conn.execute(
             update(RUNS)
@@ -210,7 +216,11 @@ def _run(
             changes: dict[str, int] = {}
             if match.refused is None:
                 changes = state.apply(
-                    conn, match, as_of=as_of, run_id=run_id, amnesty=rules.amnesty,
+                    conn,
+                    match,
+                    as_of=as_of,
+                    run_id=run_id,
+                    amnesty=rules.amnesty,
                     dry_run=dry_run,
                 ).as_dict()
             results.append(

@@ -170,9 +170,7 @@ def read_registers(conn: Connection, as_of: date) -> dict[str, pa.Table]:
     from openceir.store import registers as reg
 
     def valid(model: Any) -> Any:
-        return (model.start_date <= as_of) & or_(
-            model.end_date.is_(None), model.end_date > as_of
-        )
+        return (model.start_date <= as_of) & or_(model.end_date.is_(None), model.end_date > as_of)
 
     def rows(model: Any, *cols: str) -> list[tuple[Any, ...]]:
         query = select(*(getattr(model, c) for c in cols)).where(valid(model))
@@ -199,9 +197,7 @@ def read_registers(conn: Connection, as_of: date) -> dict[str, pa.Table]:
             "registration",
             rows(reg.RegistrationRow, "imei_key", "imei_raw", "device_type", "model"),
         ),
-        "pairing": table(
-            "pairing", rows(reg.PairingRow, "imei_key", "imei_raw", "imsi", "msisdn")
-        ),
+        "pairing": table("pairing", rows(reg.PairingRow, "imei_key", "imei_raw", "imsi", "msisdn")),
         "exempt": table("exempt", rows(reg.ExemptRow, "imei_key", "imei_raw")),
         "barred_imei": table("barred_imei", rows(reg.BarredImeiRow, "imei_key", "imei_raw")),
         "barred_tac": table(
@@ -232,9 +228,7 @@ def from_store(
 
     backend = ibis_backend(data_dir, months)
     registers = read_registers(conn, as_of)
-    tables = {
-        name: ibis.memtable(registers[name]) for name in REGISTERS
-    }
+    tables = {name: ibis.memtable(registers[name]) for name in REGISTERS}
     return backend, Sources(
         as_of=as_of,
         observations=backend.table("observations"),

@@ -179,9 +179,7 @@ def apply(
         )
     for batch in _chunks(closing):
         conn.execute(
-            update(STATE)
-            .where(STATE.c.id.in_(batch))
-            .values(end_date=as_of, end_run_id=run_id)
+            update(STATE).where(STATE.c.id.in_(batch)).values(end_date=as_of, end_run_id=run_id)
         )
     return changes
 
@@ -247,7 +245,9 @@ def current(session: Session | Connection, as_of: date | None = None) -> pa.Tabl
     return pa.table(data, schema=CURRENT_SCHEMA)
 
 
-def history(session: Session | Connection, imei_key: int | None, imei_raw: str | None = None) -> list[dict[str, Any]]:
+def history(
+    session: Session | Connection, imei_key: int | None, imei_raw: str | None = None
+) -> list[dict[str, Any]]:
     """Every state row of one IMEI (open and closed), oldest first, as dicts."""
     where = STATE.c.imei_key == imei_key if imei_key is not None else STATE.c.imei_raw == imei_raw
     query = select(STATE).where(where).order_by(STATE.c.start_date, STATE.c.condition)

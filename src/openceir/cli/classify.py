@@ -22,7 +22,7 @@ def _date(value: str | None) -> dt.date:
         raise InputError(f"{value!r} is not a date, expected YYYY-MM-DD", field="--date") from None
 
 
-def _rules(path: Path | None):  # noqa: ANN202
+def _rules(path: Path | None):
     from openceir.classify import rules
 
     settings = _context.settings()
@@ -36,7 +36,9 @@ def classify_command(
         [], "--conditions", "-c", help="Run only these conditions (repeatable)."
     ),
     rules_file: Path | None = typer.Option(
-        None, "--rules", help="Rule file (default: ./openceir.yaml, <data>/openceir.yaml, built-in)."
+        None,
+        "--rules",
+        help="Rule file (default: ./openceir.yaml, <data>/openceir.yaml, built-in).",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Evaluate and report; change nothing."),
     accept_changes: bool = typer.Option(

@@ -7,4 +7,13 @@ meaning). Importing this package registers them all.
 from openceir.classify.dimensions import duplicates, radio, registers, roaming, travel
 from openceir.classify.dimensions._base import DIMENSIONS, Spec, params_model
 
-__all__ = ["DIMENSIONS", "Spec", "duplicates", "params_model", "radio", "registers", "roaming", "travel"]
+__all__ = [
+    "DIMENSIONS",
+    "Spec",
+    "duplicates",
+    "params_model",
+    "radio",
+    "registers",
+    "roaming",
+    "travel",
+]

@@ -105,15 +105,11 @@ def several_operators_same_day(src: Any, *, min_days: int = 1, period_days: int 
         both=a.days.cast("int64") & b.days.cast("int64"),
     )
     pairs = pairs.filter(pairs.both != 0)
-    per_month = pairs.group_by("imei_key", "imei_raw", "month").aggregate(
-        days=pairs.both.bit_or()
-    )
+    per_month = pairs.group_by("imei_key", "imei_raw", "month").aggregate(days=pairs.both.bit_or())
     per = per_month.group_by("imei_key", "imei_raw").aggregate(
         shared_days=bit_count(per_month.days).sum()
     )
-    ops = pairs.select("imei_key", name=pairs.op_a).union(
-        pairs.select("imei_key", name=pairs.op_b)
-    )
+    ops = pairs.select("imei_key", name=pairs.op_a).union(pairs.select("imei_key", name=pairs.op_b))
     ops = ops.group_by("imei_key").aggregate(operators=ops["name"].collect(distinct=True))
     per = per.join(ops, "imei_key")
     return per.filter(per.shared_days >= min_days)
@@ -128,9 +124,7 @@ def imeisv_conflict(src: Any, *, period_days: int = 30) -> Any:
     """
     obs = seen(src, period_days)
     obs = obs.filter(obs.imei_key.notnull() & obs.imeisv.notnull() & obs.imsi.notnull())
-    svn = obs.select(
-        "imei_key", "imei_raw", "month", "imsi", "day_mask", sv=obs.imeisv.unnest()
-    )
+    svn = obs.select("imei_key", "imei_raw", "month", "imsi", "day_mask", sv=obs.imeisv.unnest())
     svn = svn.mutate(svn=svn.sv.right(2))
     per = svn.group_by("imei_key", "imei_raw", "month", "imsi", "svn").aggregate(
         days=svn.day_mask.cast("int64").bit_or()
@@ -146,5 +140,6 @@ def imeisv_conflict(src: Any, *, period_days: int = 30) -> Any:
         & ((a.days & b.days) != 0),
     ).select(imei_key=a.imei_key, imei_raw=a.imei_raw, svn_a=a.svn, svn_b=b.svn)
     return pairs.group_by("imei_key", "imei_raw").aggregate(
-        versions=pairs.svn_a.collect(distinct=True), other_versions=pairs.svn_b.collect(distinct=True)
+        versions=pairs.svn_a.collect(distinct=True),
+        other_versions=pairs.svn_b.collect(distinct=True),
     )

@@ -21,7 +21,9 @@ def inconsistent_rat(src: Any, *, period_days: int = 30, ignore: list[str] | Non
     for name in ignore or []:
         ignored |= RAT_BITS.get(name.upper(), 0)
     obs = seen(src, period_days).filter(lambda t: t.imei_key.notnull() & t.rat_mask.notnull())
-    per = obs.group_by("imei_key", "imei_raw").aggregate(seen_rats=obs.rat_mask.cast("int64").bit_or())
+    per = obs.group_by("imei_key", "imei_raw").aggregate(
+        seen_rats=obs.rat_mask.cast("int64").bit_or()
+    )
     per = per.mutate(tac=tac_of(per))
     cat = src.register("tac_catalog").filter(lambda t: t.rat_mask.notnull())
     models = cat.group_by("manufacturer", "model").aggregate(model_rats=cat.rat_mask.bit_or())

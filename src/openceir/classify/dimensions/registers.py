@@ -18,7 +18,6 @@ from openceir.classify.dimensions._base import (
 )
 from openceir.classify.sources import Sources
 
-
 GSMA_TEST_RBIS = ("00", "02", "03", "04", "05", "06", "07", "08", "09")
 """Reporting Body Identifiers reserved for test IMEIs (GSMA TS.06 Appendix A)."""
 
@@ -93,9 +92,7 @@ def tac_not_allocated(
 def stolen(src: Sources) -> Any:
     """IMEI on the stolen list on the run date (seen on the network or not)."""
     reg = src.register("stolen")
-    return reg.group_by("imei_key", "imei_raw").aggregate(
-        reporting_date=reg.reporting_date.min()
-    )
+    return reg.group_by("imei_key", "imei_raw").aggregate(reporting_date=reg.reporting_date.min())
 
 
 @dimension("not_registered")
@@ -128,5 +125,3 @@ def barred_tac(src: Sources) -> Any:
     ids = ids.mutate(tac=tac_of(ids))
     barred = src.register("barred_tac")
     return ids.semi_join(barred, ids.tac == barred.tac)
-
-

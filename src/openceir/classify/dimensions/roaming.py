@@ -29,9 +29,7 @@ def roamer(
         for net in networks:
             home_terms.append((obs.operator == operator) & obs.imsi.startswith(net))
     home = ibis.or_(*home_terms) if home_terms else ibis.literal(False)
-    kind = ibis.cases(
-        (~domestic, "international_roamer"), (home, "home"), else_="national_roamer"
-    )
+    kind = ibis.cases((~domestic, "international_roamer"), (home, "home"), else_="national_roamer")
     obs = obs.mutate(scope=kind)
     per = obs.group_by("imei_key", "imei_raw").aggregate(
         matching=(obs.scope == scope).sum(),

@@ -74,12 +74,22 @@ def impossible_travel(
         km="km",
         hours="hours",
         place_a=ibis.struct(
-            {"imsi": worst.p_imsi, "date": worst.p_date.cast("string"), "time": worst.p_time,
-             "lat": worst.p_lat, "lon": worst.p_lon}
+            {
+                "imsi": worst.p_imsi,
+                "date": worst.p_date.cast("string"),
+                "time": worst.p_time,
+                "lat": worst.p_lat,
+                "lon": worst.p_lon,
+            }
         ),
         place_b=ibis.struct(
-            {"imsi": worst.imsi, "date": worst.date.cast("string"), "time": worst.time,
-             "lat": worst.lat, "lon": worst.lon}
+            {
+                "imsi": worst.imsi,
+                "date": worst.date.cast("string"),
+                "time": worst.time,
+                "lat": worst.lat,
+                "lon": worst.lon,
+            }
         ),
     )
 
@@ -89,4 +99,3 @@ def window_start(as_of: Any, period_days: int) -> Any:
     from datetime import timedelta
 
     return as_of - timedelta(days=period_days - 1)
-
