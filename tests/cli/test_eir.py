@@ -23,6 +23,31 @@ CONFIG = '[[operators]]\nid = "alpha"\nname = "Alpha"\nmcc_mnc = ["63901"]\n'
 
 
 @pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Run `openceir ARGS` in-process (the real entry point) in tmp_path; (code, out, err)."""
+    from openceir.cli import _context
+    from openceir.cli.main import run as main
+
+    for key in [k for k in os.environ if k.startswith("OPENCEIR_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.chdir(tmp_path)
+
+    def call(*args: str) -> subprocess.CompletedProcess[str]:
+        _context.reset()
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return call
+
+
+@pytest.fixture
 def lists(tmp_path: Path) -> Path:
     """List files in the DESIGN §5 layouts, plus a config naming operator alpha."""
     (tmp_path / "openceir.toml").write_text(CONFIG)
@@ -35,8 +60,8 @@ def lists(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _build(cli, *extra: str):
-    return cli(
+def _build(call, *extra: str):
+    return call(
         "eir",
         "snapshot",
         "build",
@@ -52,47 +77,47 @@ def _build(cli, *extra: str):
     )
 
 
-def test_snapshot_build_then_check_prints_status_and_reasons(cli, lists: Path) -> None:
-    built = _build(cli)
+def test_snapshot_build_then_check_prints_status_and_reasons(run, lists: Path) -> None:
+    built = _build(run)
     assert built.returncode == 0, built.stderr
     assert "Snapshot r1 is current" in built.stdout and "blocked 2" in built.stdout
     assert (lists / "ceir-data" / "eir" / "current").read_text().strip() == "r1"
-    out = cli("eir", "check", f"imei-{STOLEN}")
+    out = run("eir", "check", f"imei-{STOLEN}")
     assert out.returncode == 0
     assert out.stdout.split("\t")[:2] == ["BLACKLISTED", "stolen"]
-    paired = cli("eir", "check", PAIRED, "--imsi", IMSI, "--json")
+    paired = run("eir", "check", PAIRED, "--imsi", IMSI, "--json")
     assert json.loads(paired.stdout)["status"] == "WHITELISTED"
-    barred = cli("eir", "check", "860000001234560", "--json")
+    barred = run("eir", "check", "860000001234560", "--json")
     assert json.loads(barred.stdout)["reasons"] == ["barred TAC"]
-    info = cli("eir", "snapshot", "info")
+    info = run("eir", "snapshot", "info")
     assert "run r1" in info.stdout and "exceptions: 1" in info.stdout
 
 
-def test_check_errors_are_one_line(cli, lists: Path) -> None:
-    missing = cli("eir", "check", f"imei-{STOLEN}")
+def test_check_errors_are_one_line(run, lists: Path) -> None:
+    missing = run("eir", "check", f"imei-{STOLEN}")
     assert missing.returncode == 1
     assert missing.stderr.startswith("Error: no EIR snapshot") and "Traceback" not in (
         missing.stderr
     )
-    _build(cli)
-    bad = cli("eir", "check", "imei-12")
+    _build(run)
+    bad = run("eir", "check", "imei-12")
     assert (bad.returncode, bad.stderr.strip()) == (
         1,
         "Error: field pei: 'imei-12' is not imei- with 15 digits",
     )
 
 
-def test_snapshot_build_names_the_bad_line(cli, lists: Path) -> None:
+def test_snapshot_build_names_the_bad_line(run, lists: Path) -> None:
     (lists / "bad.csv").write_text("imei,block_date\n356938035643809,20200101\n12AB,20200101\n")
-    out = cli("eir", "snapshot", "build", "--blocked", "bad.csv")
+    out = run("eir", "snapshot", "build", "--blocked", "bad.csv")
     assert out.returncode == 1
     assert out.stderr.strip() == "Error: bad.csv line 3 field imei: '12AB' is not 14 to 16 digits"
 
 
-def test_audit_reports_differences_and_exits_1(cli, lists: Path) -> None:
-    _build(cli)
+def test_audit_reports_differences_and_exits_1(run, lists: Path) -> None:
+    _build(run)
     (lists / "export.csv").write_text(f"imei\n{STOLEN}\n490154203237518\n")
-    out = cli("eir", "audit", "alpha", "export.csv", "--out", "diff.csv", "--json")
+    out = run("eir", "audit", "alpha", "export.csv", "--out", "diff.csv", "--json")
     assert out.returncode == 1
     summary = json.loads(out.stdout)
     assert (summary["missing"], summary["extra"], summary["in_sync"]) == (1, 1, False)
@@ -101,7 +126,7 @@ def test_audit_reports_differences_and_exits_1(cli, lists: Path) -> None:
         "35693803564381,missing",
         "49015420323751,extra",
     ]
-    unknown = cli("eir", "audit", "zeta", "export.csv")
+    unknown = run("eir", "audit", "zeta", "export.csv")
     assert unknown.returncode == 1 and "operator 'zeta' is not configured" in unknown.stderr
 
 
@@ -147,8 +172,8 @@ def test_serve_answers_http1_and_h2c_with_two_workers(cli, lists: Path) -> None:
         proc.wait(30)
 
 
-def test_serve_without_snapshot_fails_with_one_line(cli, lists: Path) -> None:
-    out = cli("eir", "serve", "--bind", f"127.0.0.1:{free_port()}")
+def test_serve_without_snapshot_fails_with_one_line(run, lists: Path) -> None:
+    out = run("eir", "serve", "--bind", f"127.0.0.1:{free_port()}")
     assert out.returncode == 1 and out.stderr.startswith("Error: no EIR snapshot")
 
 
