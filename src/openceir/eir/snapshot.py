@@ -383,6 +383,15 @@ class Snapshot:
         j = lo + int(self.exc_imsis[lo:hi].searchsorted(imsi))
         return j < hi and int(self.exc_imsis[j]) == imsi
 
+    def __post_init__(self) -> None:
+        # Memoryviews index to plain ints ~3x faster than numpy scalars: the single-lookup path.
+        self._search = self.keys.searchsorted
+        self._n = int(self.keys.shape[0])
+        self._kmv = memoryview(self.keys) if self._n else []
+        self._fmv = memoryview(self.flags) if self._n else []
+        self._dmv = memoryview(self.block_dates) if self._n else []
+        self._rmv = memoryview(self.reason_ids) if self._n else []
+
     def classify(
         self,
         key: int,
@@ -393,18 +402,22 @@ class Snapshot:
         today: int | None = None,
     ) -> tuple[int, int]:
         """(status code, reason id) for one IMEI key and optional IMSI; see the module rules."""
-        keys = self.keys
-        i = int(keys.searchsorted(key))
-        found = i < keys.shape[0] and int(keys[i]) == key
-        flags = int(self.flags[i]) if found else 0
+        i = self._search(key)
+        flags = self._fmv[i] if i < self._n and self._kmv[i] == key else 0
+        if not flags:
+            if self.barred_tacs and key // 1_000_000 in self.barred_tacs:
+                return BLACKLISTED, BARRED_TAC
+            if restrictive:
+                return unknown, UNREGISTERED
+            return WHITELISTED, NO_REASON
         excepted = bool(flags & EXCEPTION) and imsi is not None and self.is_excepted(key, imsi)
         if flags & (BLOCKED | NOTIFIED):
             day = today_days() if today is None else today
-            if int(self.block_dates[i]) <= day:
+            if self._dmv[i] <= day:
                 if not excepted:
-                    return BLACKLISTED, int(self.reason_ids[i])
+                    return BLACKLISTED, self._rmv[i]
             else:
-                return GREYLISTED, int(self.reason_ids[i])
+                return GREYLISTED, self._rmv[i]
         if self.barred_tacs and key // 1_000_000 in self.barred_tacs and not excepted:
             return BLACKLISTED, BARRED_TAC
         if flags & TRACKED:
