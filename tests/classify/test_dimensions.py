@@ -229,9 +229,16 @@ def _sight(imsi, day, time, lat, lon):
 def test_impossible_travel_compares_speed(run_dimension) -> None:
     # Nairobi to Mombasa is about 440 km: in 15 minutes that is impossible, in a day it is not.
     fast = [_sight("a", 2, "10:00:00", -1.29, 36.82), _sight("b", 2, "10:15:00", -4.04, 39.67)]
-    got = run_dimension("impossible_travel", [obs(IMEI)], sightings=fast)
+    two_sims = [obs(IMEI, "639010000000001"), obs(IMEI, "639010000000002")]
+    got = run_dimension("impossible_travel", two_sims, sightings=fast)
     assert len(got) == 1 and 400 < got[0]["km"] < 480 and got[0]["hours"] == 0.25
+    # one SIM only: skipped by default, found when every IMEI is compared
+    assert run_dimension("impossible_travel", [obs(IMEI)], sightings=fast) == []
+    every = run_dimension(
+        "impossible_travel", [obs(IMEI)], {"multi_sim_only": False}, sightings=fast
+    )
+    assert [r["conflicts"] for r in every] == [1]
     slow = [_sight("a", 2, "10:00:00", -1.29, 36.82), _sight("b", 3, "11:00:00", -4.04, 39.67)]
-    assert run_dimension("impossible_travel", [obs(IMEI)], sightings=slow) == []
+    assert run_dimension("impossible_travel", two_sims, sightings=slow) == []
     no_time = [_sight("a", 2, None, -1.29, 36.82), _sight("b", 2, None, -4.04, 39.67)]
-    assert run_dimension("impossible_travel", [obs(IMEI)], sightings=no_time) == []
+    assert run_dimension("impossible_travel", two_sims, sightings=no_time) == []

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, text
 
 from openceir.lake.rat import rat_mask
 
@@ -165,47 +165,53 @@ def _rats(value: Any) -> int | None:
     return mask or None
 
 
+def _array(values: list[Any], kind: pa.DataType) -> pa.Array:
+    """An Arrow array of driver values (SQLite hands dates over as ISO text)."""
+    try:
+        return pa.array(values, type=kind)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array(values).cast(kind)
+
+
+_REGISTER_SQL: dict[str, tuple[str, str]] = {
+    "tac_catalog": ("tac_catalog", "tac, manufacturer, model, device_type, rats, allocation_date"),
+    "stolen": ("stolen_list", "imei_key, imei_raw, reporting_date"),
+    "registration": ("registration_list", "imei_key, imei_raw, device_type, model"),
+    "pairing": ("pairing_list", "imei_key, imei_raw, imsi, msisdn"),
+    "exempt": ("exempt_list", "imei_key, imei_raw"),
+    "barred_imei": ("barred_imei_list", "imei_key, imei_raw"),
+    "barred_tac": ("barred_tac_list", "tac"),
+    "monitoring": ("monitoring_list", "imei_key, imei_raw"),
+}
+"""Register -> (store table, columns): the store's names (openceir.store.registers)."""
+
+
 def read_registers(conn: Connection, as_of: date) -> dict[str, pa.Table]:
-    """Every register as it stood on `as_of`, as Arrow tables in the `REGISTERS` shapes."""
-    from openceir.store import registers as reg
+    """Every register as it stood on `as_of`, as Arrow tables in the `REGISTERS` shapes.
 
-    def valid(model: Any) -> Any:
-        return (model.start_date <= as_of) & or_(model.end_date.is_(None), model.end_date > as_of)
-
-    def rows(model: Any, *cols: str) -> list[tuple[Any, ...]]:
-        query = select(*(getattr(model, c) for c in cols)).where(valid(model))
-        return [tuple(r) for r in conn.execute(query)]
-
-    def table(name: str, data: list[tuple[Any, ...]]) -> pa.Table:
+    Plain SQL without ORM type processing: a register of millions of rows is read in
+    seconds, not minutes.
+    """
+    out: dict[str, pa.Table] = {}
+    day = as_of.isoformat()
+    for name, (table, cols) in _REGISTER_SQL.items():
+        query = text(
+            f"SELECT {cols} FROM {table} WHERE start_date <= :d "
+            "AND (end_date IS NULL OR end_date > :d)"
+        )
+        rows = conn.execute(query, {"d": day}).fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in cols.split(",")]
         schema = REGISTERS[name]
-        arrays = list(zip(*data, strict=True)) if data else [[] for _ in schema]
-        return pa.Table.from_arrays(
-            [pa.array(list(a), type=f.type) for a, f in zip(arrays, schema, strict=True)],
-            schema=schema,
-        )
-
-    catalog = [
-        (_tac_int(t), m, mo, d, _rats(r), a)
-        for t, m, mo, d, r, a in rows(
-            reg.TacCatalog, "tac", "manufacturer", "model", "device_type", "rats", "allocation_date"
-        )
-    ]
-    return {
-        "tac_catalog": table("tac_catalog", [r for r in catalog if r[0] is not None]),
-        "stolen": table("stolen", rows(reg.StolenRow, "imei_key", "imei_raw", "reporting_date")),
-        "registration": table(
-            "registration",
-            rows(reg.RegistrationRow, "imei_key", "imei_raw", "device_type", "model"),
-        ),
-        "pairing": table("pairing", rows(reg.PairingRow, "imei_key", "imei_raw", "imsi", "msisdn")),
-        "exempt": table("exempt", rows(reg.ExemptRow, "imei_key", "imei_raw")),
-        "barred_imei": table("barred_imei", rows(reg.BarredImeiRow, "imei_key", "imei_raw")),
-        "barred_tac": table(
-            "barred_tac",
-            [(t,) for (t,) in ((_tac_int(x),) for (x,) in rows(reg.BarredTacRow, "tac")) if t],
-        ),
-        "monitoring": table("monitoring", rows(reg.MonitoringRow, "imei_key", "imei_raw")),
-    }
+        if name in ("tac_catalog", "barred_tac"):
+            tacs = [_tac_int(t) for t in columns[0]]
+            keep = [i for i, t in enumerate(tacs) if t is not None]
+            columns = [[c[i] for i in keep] for c in columns]
+            columns[0] = [tacs[i] for i in keep]
+        if name == "tac_catalog":
+            columns[4] = [_rats(r) for r in columns[4]]
+        arrays = [_array(list(c), f.type) for c, f in zip(columns, schema, strict=True)]
+        out[name] = pa.Table.from_arrays(arrays, schema=schema)
+    return out
 
 
 def from_store(
