@@ -16,6 +16,7 @@ to the floor and the growth exponent between sizes (1.0 is linear).
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import shutil
 import time
@@ -159,7 +160,7 @@ def main() -> None:
     print("\nsubscribers | observation rows | classify s | floor s | ratio")
     for n, secs, base, obs in rows:
         print(f"{n:,} | {obs[0]:,} | {secs:.2f} | {base:.2f} | {secs / base:.1f}x")
-    for (n1, s1, *_), (n2, s2, *_) in zip(rows, rows[1:], strict=False):
+    for (n1, s1, *_), (n2, s2, *_) in itertools.pairwise(rows):
         print(f"growth exponent {n1:,} -> {n2:,}: {math.log(s2 / s1) / math.log(n2 / n1):.2f}")
 
 
