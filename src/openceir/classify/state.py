@@ -8,6 +8,7 @@ bulk `executemany` batches, never row by row through the ORM.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -156,8 +157,7 @@ def apply(
     changes.amnesty_moved = len(amnesty_rows)
     if dry_run:
         return changes
-    for batch in _chunks(new_rows):
-        conn.execute(STATE.insert(), batch)
+    _insert(conn, new_rows)
     rid = bindparam("row_id")
     for batch in _chunks(evidence_rows):
         conn.execute(
@@ -184,6 +184,47 @@ def apply(
     return changes
 
 
+_COLUMNS = [c.name for c in STATE.columns if c.name != "id"]
+_JSON = {"evidence", "clone_imsis", "genuine_imsis"}
+
+
+def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert state rows in batches; on SQLite straight through the driver's executemany.
+
+    SQLAlchemy's per-parameter type processing costs more than SQLite's insert itself for
+    hundreds of thousands of rows; the values here are converted exactly as SQLAlchemy's
+    SQLite types would store them (ISO dates, JSON text, 0/1).
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        for batch in _chunks(rows):
+            conn.execute(STATE.insert(), batch)
+        return
+    sql = (
+        f"INSERT INTO {STATE.name} ({', '.join(_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in _COLUMNS)})"
+    )
+
+    def value(name: str, v: Any) -> Any:
+        if v is None:
+            return None
+        if name in _JSON:
+            return json.dumps(v, separators=(",", ":"))
+        if isinstance(v, date):
+            return v.isoformat()
+        if isinstance(v, bool):
+            return int(v)
+        return v
+
+    cursor = conn.connection.cursor()
+    try:
+        for batch in _chunks(rows):
+            cursor.executemany(sql, [tuple(value(c, r[c]) for c in _COLUMNS) for r in batch])
+    finally:
+        cursor.close()
+
+
 CURRENT_SCHEMA = pa.schema(
     [
         ("imei_key", pa.int64()),
@@ -208,8 +249,6 @@ def current(session: Session | Connection, as_of: date | None = None) -> pa.Tabl
     per IMEI; `evidence` is JSON text; `clone_imsis` / `genuine_imsis` are set for
     duplicated IMEIs whose clones were told apart (lists block only the clone pairs).
     """
-    import json
-
     cols = [
         STATE.c.imei_key,
         STATE.c.imei_raw,
