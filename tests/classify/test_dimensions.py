@@ -242,3 +242,15 @@ def test_impossible_travel_compares_speed(run_dimension) -> None:
     assert run_dimension("impossible_travel", two_sims, sightings=slow) == []
     no_time = [_sight("a", 2, None, -1.29, 36.82), _sight("b", 2, None, -4.04, 39.67)]
     assert run_dimension("impossible_travel", two_sims, sightings=no_time) == []
+
+
+def test_every_dimension_has_a_docs_heading() -> None:
+    from pathlib import Path
+
+    from openceir.classify.dimensions import DIMENSIONS
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "classification.md"
+    headings = {
+        line[4:].strip() for line in doc.read_text().splitlines() if line.startswith("### ")
+    }
+    assert sorted(set(DIMENSIONS) - headings) == []

@@ -8,7 +8,6 @@ evidence is the matching leaves' columns, per IMEI. A condition matching more th
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -170,9 +169,4 @@ class Evaluator:
         return match
 
 
-def evidence_json(evidence: dict[str, Any]) -> str:
-    """Evidence as compact JSON (stored in the state table)."""
-    return json.dumps(evidence, sort_keys=True, separators=(",", ":"), default=str)
-
-
-__all__ = ["Evaluator", "Match", "evidence_json", "imei_ids"]
+__all__ = ["Evaluator", "Match", "imei_ids"]

@@ -86,7 +86,7 @@ class Rules:
     def fingerprint(self) -> str:
         """SHA-256 of the canonical rule set: the sanity check compares it between runs."""
         data = {
-            "conditions": [_condition_dict(c) for c in self.conditions],
+            "conditions": [condition_dict(c) for c in self.conditions],
             "amnesty": [
                 str(self.amnesty.enabled),
                 str(self.amnesty.evaluation_period_end_date),
@@ -119,7 +119,8 @@ def _tree_dict(node: Any) -> Any:
     return {node.op: [_tree_dict(c) for c in node.children]}
 
 
-def _condition_dict(c: Condition) -> dict[str, Any]:
+def condition_dict(c: Condition) -> dict[str, Any]:
+    """A condition as plain data (the run record keeps the rules this way)."""
     out = {k: getattr(c, k) for k in Condition.__dataclass_fields__ if k != "dimensions"}
     out["dimensions"] = _tree_dict(c.dimensions)
     return out
@@ -279,4 +280,14 @@ def load(path: Path | None = None, *, search: list[Path] | None = None) -> Rules
     return parse(text, str(path))
 
 
-__all__ = ["Amnesty", "Condition", "Leaf", "Node", "Rules", "default_text", "load", "parse"]
+__all__ = [
+    "Amnesty",
+    "Condition",
+    "Leaf",
+    "Node",
+    "Rules",
+    "condition_dict",
+    "default_text",
+    "load",
+    "parse",
+]

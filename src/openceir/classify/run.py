@@ -20,7 +20,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from openceir.classify import clones, sources, state
 from openceir.classify.engine import Evaluator, Match
-from openceir.classify.rules import Rules, _condition_dict
+from openceir.classify.rules import Rules, condition_dict
 from openceir.errors import ConfigError, OpenceirError
 from openceir.settings import Settings
 from openceir.store.classification import ClassificationRun
@@ -154,7 +154,7 @@ def classify(
                     rules_sha256=rules.fingerprint(),
                     rules={
                         "source": rules.source,
-                        "conditions": [_condition_dict(c) for c in rules.conditions],
+                        "conditions": [condition_dict(c) for c in rules.conditions],
                     },
                     operators=operators,
                     conditions=[c.label for c in chosen],
