@@ -112,15 +112,50 @@ def in_process(snap: Snapshot, keys: np.ndarray) -> None:
     )
 
 
+def __getattr__(name: str):
+    """`fastapi_app`: the same check behind FastAPI, for the raw-ASGI-vs-FastAPI comparison."""
+    if name != "fastapi_app":
+        raise AttributeError(name)
+    from fastapi import FastAPI, Query
+    from fastapi.responses import JSONResponse
+
+    from openceir.eir.pei import parse_pei, parse_supi
+    from openceir.eir.server import ServeOptions
+    from openceir.eir.service import EirService
+    from openceir.eir.snapshot import STATUS_NAMES
+    from openceir.errors import InputError
+
+    service = EirService(ServeOptions.from_environ().snapshot_root)
+    api = FastAPI()
+
+    @api.get(PATH)
+    def equipment_status(pei: str = Query(...), supi: str | None = Query(None)):
+        try:
+            key = parse_pei(pei).key
+            imsi = parse_supi(supi) if supi else None
+        except InputError as exc:
+            body = {"status": 400, "cause": "MANDATORY_IE_INCORRECT", "detail": exc.reason}
+            return JSONResponse(body, 400)
+        service.maybe_reload()
+        return {"status": STATUS_NAMES[service.check(key, imsi)[0]]}
+
+    globals()["fastapi_app"] = api
+    return api
+
+
 def serve(root: Path, app: str, port: int, workers: int) -> subprocess.Popen:
     code = (
-        "import os,sys; from openceir.eir.server import ServeOptions, hypercorn_config;"
+        "import os,sys; sys.path.insert(0, os.path.dirname(os.environ['EIR_BENCH']));"
+        "from openceir.eir.server import ServeOptions, hypercorn_config;"
         "from hypercorn.run import run;"
         f"os.environ.update(ServeOptions(__import__('pathlib').Path({str(root)!r}))"
         ".to_environ());"
         f"sys.exit(run(hypercorn_config('127.0.0.1:{port}', {workers}, {app!r})))"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "EIR_BENCH": str(Path(__file__).resolve())}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=env
+    )
     wait_port(port, proc)
     return proc
 
@@ -162,6 +197,7 @@ def http(root: Path, workers: int, seconds: int) -> None:
     for name, app in (
         ("hello floor", "openceir.eir.asgi:hello"),
         ("n5g-eir", "openceir.eir.asgi:app"),
+        ("FastAPI", "eir:fastapi_app"),
     ):
         port = free_port()
         env_root = root
@@ -186,6 +222,11 @@ def http(root: Path, workers: int, seconds: int) -> None:
     print(
         f"HTTP ratio floor/n5g-eir: HTTP/1.1 {floor[0][0] / ours[0][0]:.2f}x, "
         f"h2c {floor[1][0] / ours[1][0]:.2f}x"
+    )
+    fast = results["FastAPI"]
+    print(
+        f"HTTP FastAPI/n5g-eir rate: HTTP/1.1 {fast[0][0] / ours[0][0]:.2f}x, "
+        f"h2c {fast[1][0] / ours[1][0]:.2f}x"
     )
 
 

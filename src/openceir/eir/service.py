@@ -16,6 +16,7 @@ from openceir.eir.snapshot import (
     GREYLISTED,
     STATUS_NAMES,
     UNKNOWN,
+    UNREGISTERED,
     Decision,
     Snapshot,
     current_run,
@@ -90,7 +91,7 @@ class EirService:
         snap = self.snapshot
         if imei_key is None:
             if self.policy.restrictive:
-                return self.policy.unknown_code, 3, snap
+                return self.policy.unknown_code, UNREGISTERED, snap
             return 0, 0, snap
         return (
             *snap.classify(
