@@ -184,8 +184,23 @@ def apply(
     return changes
 
 
-_COLUMNS = [c.name for c in STATE.columns if c.name != "id"]
-_JSON = {"evidence", "clone_imsis", "genuine_imsis"}
+_COLUMNS = [
+    "imei_key",
+    "imei_raw",
+    "condition",
+    "start_date",
+    "end_date",
+    "block_date",
+    "blocking",
+    "amnesty_granted",
+    "reason",
+    "evidence",
+    "clone_imsis",
+    "genuine_imsis",
+    "run_id",
+    "end_run_id",
+]
+assert set(_COLUMNS) == {c.name for c in STATE.columns} - {"id"}, "state columns changed"
 
 
 def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -206,21 +221,34 @@ def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
         f"VALUES ({', '.join('?' for _ in _COLUMNS)})"
     )
 
-    def value(name: str, v: Any) -> Any:
-        if v is None:
-            return None
-        if name in _JSON:
-            return json.dumps(v, separators=(",", ":"))
-        if isinstance(v, date):
-            return v.isoformat()
-        if isinstance(v, bool):
-            return int(v)
-        return v
+    def iso(d: date | None) -> str | None:
+        return None if d is None else d.isoformat()
+
+    def dumps(v: Any) -> str | None:
+        return None if v is None else json.dumps(v, separators=(",", ":"))
+
+    def row(r: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            r["imei_key"],
+            r["imei_raw"],
+            r["condition"],
+            iso(r["start_date"]),
+            iso(r["end_date"]),
+            iso(r["block_date"]),
+            int(r["blocking"]),
+            int(r["amnesty_granted"]),
+            r["reason"],
+            dumps(r["evidence"]),
+            dumps(r["clone_imsis"]),
+            dumps(r["genuine_imsis"]),
+            r["run_id"],
+            r["end_run_id"],
+        )
 
     cursor = conn.connection.cursor()
     try:
         for batch in _chunks(rows):
-            cursor.executemany(sql, [tuple(value(c, r[c]) for c in _COLUMNS) for r in batch])
+            cursor.executemany(sql, [row(r) for r in batch])
     finally:
         cursor.close()
 
