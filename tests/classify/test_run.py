@@ -108,3 +108,9 @@ def test_unknown_condition_and_engine_are_config_errors(settings, engine) -> Non
         run.classify(settings, engine, rules.parse(DUP % 0.5), as_of=TODAY, conditions=["nope"])
     with pytest.raises(ConfigError, match="Spark engine is not available"):
         run.classify(settings, engine, rules.parse(DUP % 0.5), as_of=TODAY, backend="spark")
+
+
+def test_a_store_without_the_classification_tables_is_one_clear_error(settings) -> None:
+    bare = connect(settings.sqlalchemy_url)
+    with pytest.raises(ConfigError, match="run: openceir db upgrade"):
+        run.classify(settings, bare, rules.parse(DUP % 0.5), as_of=TODAY)

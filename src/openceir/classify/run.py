@@ -75,6 +75,19 @@ def run_lock(data_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def ensure_schema(engine: Engine) -> None:
+    """Fail in one line when the store lacks the newest schema (the classification tables)."""
+    from openceir.store.migrate import current_revision, head_revisions
+
+    current, heads = current_revision(engine), head_revisions()
+    if not heads <= current:
+        at = ", ".join(sorted(current)) or "empty"
+        raise ConfigError(
+            f"the store's schema is {at}, not the newest ({', '.join(sorted(heads))}); "
+            "run: openceir db upgrade"
+        )
+
+
 def _months(as_of: date, lookback_days: int = LOOKBACK_DAYS) -> list[str]:
     months, day = set(), as_of - timedelta(days=lookback_days)
     while day <= as_of:
@@ -137,6 +150,7 @@ def classify(
     operators = sorted(
         {op.id for op in settings.operators} | set(_lake_operators(settings.data_dir))
     )
+    ensure_schema(engine)
     with run_lock(settings.data_dir):
         changed = sanity_check(engine, rules, operators)
         if changed and not accept_changes and not dry_run:
@@ -237,4 +251,11 @@ def _run(
     return RunResult(run_id=run_id, as_of=as_of, dry_run=dry_run, conditions=results)
 
 
-__all__ = ["ConditionResult", "RunResult", "classify", "run_lock", "sanity_check"]
+__all__ = [
+    "ConditionResult",
+    "RunResult",
+    "classify",
+    "ensure_schema",
+    "run_lock",
+    "sanity_check",
+]

@@ -51,11 +51,9 @@ def classify_command(
     Example: openceir classify --date 2026-11-28 --dry-run
     """
     from openceir.classify import run
-    from openceir.store.migrate import upgrade
 
     rules = _rules(rules_file)
     engine = _context.engine()
-    upgrade(engine)
     result = run.classify(
         _context.settings(),
         engine,
@@ -95,10 +93,10 @@ def explain_command(
     Example: openceir explain 356868000041414
     """
     from openceir.classify.explain import explain
-    from openceir.store.migrate import upgrade
+    from openceir.classify.run import ensure_schema
 
     engine = _context.engine()
-    upgrade(engine)
+    ensure_schema(engine)
     with engine.connect() as conn:
         paragraphs = explain(conn, imei)
     console.print("\n\n".join(paragraphs), markup=False)
