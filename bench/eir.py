@@ -112,10 +112,8 @@ def in_process(snap: Snapshot, keys: np.ndarray) -> None:
     )
 
 
-def __getattr__(name: str):
-    """`fastapi_app`: the same check behind FastAPI, for the raw-ASGI-vs-FastAPI comparison."""
-    if name != "fastapi_app":
-        raise AttributeError(name)
+def make_fastapi_app():
+    """The same check behind FastAPI, for the raw-ASGI-vs-FastAPI comparison."""
     from fastapi import FastAPI, Query
     from fastapi.responses import JSONResponse
 
@@ -139,7 +137,6 @@ def __getattr__(name: str):
         service.maybe_reload()
         return {"status": STATUS_NAMES[service.check(key, imsi)[0]]}
 
-    globals()["fastapi_app"] = api
     return api
 
 
@@ -197,7 +194,7 @@ def http(root: Path, workers: int, seconds: int) -> None:
     for name, app in (
         ("hello floor", "openceir.eir.asgi:hello"),
         ("n5g-eir", "openceir.eir.asgi:app"),
-        ("FastAPI", "eir:fastapi_app"),
+        ("FastAPI", "eir:make_fastapi_app()"),
     ):
         port = free_port()
         env_root = root
