@@ -99,6 +99,7 @@ def s13_cmd(
     """
     from openceir.eir.events import CheckEventLog
     from openceir.eir.s13 import run_s13, s13_server
+    from openceir.eir.server import uvloop_available
     from openceir.eir.service import EirPolicy, EirService
 
     host, port = _host_port(bind, 3868)
@@ -125,7 +126,12 @@ def s13_cmd(
         )
         await run_s13(server, host, port, events, stop=stop)
 
-    asyncio.run(main())
+    if uvloop_available():
+        import uvloop
+
+        uvloop.run(main())
+    else:
+        asyncio.run(main())
 
 
 @app.command("check")
