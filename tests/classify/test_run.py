@@ -50,9 +50,17 @@ def _runs(engine: Engine) -> list[ClassificationRun]:
 
 
 def test_run_classifies_and_is_recorded(settings, engine) -> None:
-    result = run.classify(settings, engine, rules.parse(DUP % 0.5), as_of=TODAY)
+    stages: list[str] = []
+    result = run.classify(
+        settings, engine, rules.parse(DUP % 0.5), as_of=TODAY, progress=stages.append
+    )
     (dup,) = result.conditions
     assert (dup.matched, dup.seen, dup.refused, dup.changes["opened"]) == (1, 4, None, 1)
+    assert stages == [
+        "reading the registers and the lake",
+        "evaluating dup",
+        "writing the classification state",
+    ]
     with engine.connect() as conn:
         assert state.current(conn).column("imei_key").to_pylist() == [35686800004141]
     (record,) = _runs(engine)

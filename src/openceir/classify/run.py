@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -136,8 +136,12 @@ def classify(
     dry_run: bool = False,
     accept_changes: bool = False,
     backend: str = "duckdb",
+    progress: Callable[[str], None] | None = None,
 ) -> RunResult:
-    """Run the rules for `as_of` and update the classification state (unless `dry_run`)."""
+    """Run the rules for `as_of` and update the classification state (unless `dry_run`).
+
+    `progress(stage)` is called with a short description as each stage starts.
+    """
     if backend not in ENGINES:
         raise ConfigError(f"unknown engine {backend!r} (known: {', '.join(ENGINES)})")
     if backend == "spark":
@@ -176,7 +180,9 @@ def classify(
                 )
             ).inserted_primary_key[0]
         try:
-            result = _run(settings, engine, rules, chosen, as_of, run_id, dry_run)
+            result = _run(
+                settings, engine, rules, chosen, as_of, run_id, dry_run, progress or _quiet
+            )
         except OpenceirError as exc:
             _finish(engine, run_id, "failed", {}, str(exc))
             raise
@@ -185,6 +191,10 @@ def classify(
             raise
         _finish(engine, run_id, "completed", result.counts(), None)
         return result
+
+
+def _quiet(_stage: str) -> None:
+    pass
 
 
 def _finish(
@@ -206,7 +216,9 @@ def _run(
     as_of: date,
     run_id: int,
     dry_run: bool,
+    say: Callable[[str], None],
 ) -> RunResult:
+    say("reading the registers and the lake")
     networks = {op.id: list(op.mcc_mnc) for op in settings.operators}
     with engine.connect() as conn:
         backend, src = sources.from_store(
@@ -221,10 +233,12 @@ def _run(
     results: list[ConditionResult] = []
     matches: list[Match] = []
     for condition in chosen:
+        say(f"evaluating {condition.label}")
         match = evaluator.evaluate(condition)
         if condition.clone_differentiation and match.refused is None and match.count:
             match.clones = clones.differentiate(backend, src, match.imei_key.to_pylist())
         matches.append(match)
+    say("writing the classification state")
     with engine.begin() as conn:
         for match in matches:
             changes: dict[str, int] = {}

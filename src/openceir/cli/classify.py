@@ -54,16 +54,19 @@ def classify_command(
 
     rules = _rules(rules_file)
     engine = _context.engine()
-    result = run.classify(
-        _context.settings(),
-        engine,
-        rules,
-        as_of=_date(date),
-        conditions=[c for item in conditions for c in item.split(",") if c] or None,
-        dry_run=dry_run,
-        accept_changes=accept_changes,
-        backend=engine_name,
-    )
+    as_of = _date(date)
+    with console.status("classifying") as status:
+        result = run.classify(
+            _context.settings(),
+            engine,
+            rules,
+            as_of=as_of,
+            conditions=[c for item in conditions for c in item.split(",") if c] or None,
+            dry_run=dry_run,
+            accept_changes=accept_changes,
+            backend=engine_name,
+            progress=lambda stage: status.update(f"classifying: {stage}"),
+        )
     title = f"classification run {result.run_id} for {result.as_of}"
     table = Table(title=title + (" (dry run: nothing changed)" if dry_run else ""))
     for col in ("condition", "matched", "seen", "new", "closed", "clones told apart", "note"):
