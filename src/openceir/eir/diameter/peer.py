@@ -138,8 +138,7 @@ class DiameterProtocol(asyncio.Protocol):
         self.peer = PeerState(address="")
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = transport  # type: ignore[assignment]  (uvloop's is no subclass)
         name = transport.get_extra_info("peername")
         self.peer.address = f"{name[0]}:{name[1]}" if name else "?"
         self.server.connections.add(self)
