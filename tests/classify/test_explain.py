@@ -1,0 +1,48 @@
+"""What a support agent types is found: IMEI, IMEISV, 14-digit body, or raw malformed text."""
+
+from __future__ import annotations
+
+import pytest
+
+from openceir.classify.explain import evidence_lines, imei_identity
+from openceir.errors import InvalidIdentifier
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("356868000041414", (35686800004141, None)),
+        ("35686800004141", (35686800004141, None)),
+        ("3568680000414101", (35686800004141, None)),
+        (" 001010000000013 ", (101000000001, None)),
+        ("359136322420D87", (None, "359136322420D87")),
+        ("1234567890123", (None, "1234567890123")),
+    ],
+)
+def test_imei_identity(typed: str, expected: tuple) -> None:
+    assert imei_identity(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "35686800004141012345"])
+def test_imei_identity_rejects(typed: str) -> None:
+    with pytest.raises(InvalidIdentifier):
+        imei_identity(typed)
+
+
+def test_evidence_lines_read_as_sentences() -> None:
+    lines = evidence_lines(
+        {
+            "duplicate_threshold": {"distinct_imsis": 3, "operators": ["alpha", "beta"]},
+            "clones": {
+                "decided": False,
+                "genuine_imsis": [],
+                "clone_imsis": ["a", "b"],
+                "explanation": "nothing tells the genuine device apart",
+            },
+        }
+    )
+    assert lines == [
+        "duplicate threshold (distinct SIM cards (IMSIs): 3; networks: alpha, beta)",
+        "nothing tells the genuine device apart",
+        "SIMs treated as clones: a, b",
+    ]
