@@ -6,7 +6,7 @@ One module per identifier, each with the verbs `compact`, `validate`, `is_valid`
 
 from __future__ import annotations
 
-from openceir.identifiers import findings, imei, luhn
+from openceir.identifiers import bulk, findings, imei, luhn
 from openceir.identifiers.findings import Finding
 
-__all__ = ["Finding", "findings", "imei", "luhn"]
+__all__ = ["Finding", "bulk", "findings", "imei", "luhn"]

@@ -61,7 +61,7 @@ _PREFIX = re.compile(r"^(?:IMEISV|IMEI)[:=#]?", re.IGNORECASE)
 def compact(number: str) -> str:
     """Normalise: drop separators and an ``IMEI:`` label, map Unicode digits to ASCII."""
     text = _text.as_text(number, "IMEI")
-    return _text.strip_prefix(_text.clean(text.strip()), _PREFIX)
+    return _text.strip_prefix(_text.clean(text), _PREFIX)
 
 
 def _problem(number: object) -> tuple[str, str | None, list[Finding]]:
