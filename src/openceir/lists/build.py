@@ -1,0 +1,250 @@
+"""Output lists of DESIGN §5 (DIRBS list columns): blacklist, notifications, exceptions, deltas.
+
+Pure functions over Arrow tables, computed in DuckDB (never per-row Python):
+- `state`: classification state as `classify.state.current` returns it (imei_key, imei_raw,
+  block_date, blocking, reasons, clone_imsis, genuine_imsis);
+- `triplets`: (operator, imei_key, imei_raw, imsi, msisdn, last_seen) seen on the network;
+- `pairing`: (imei_key, imei_raw, imsi); `exempt`: (imei_key, imei_raw);
+- `home`: (operator, prefix) MCC-MNC prefixes of each operator's IMSIs.
+An IMEI whose clones were told apart is blacklisted; its genuine IMSIs become exceptions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from openceir.simulate.luhn import check_digits
+
+IDENT = "coalesce(lpad(CAST({t}.imei_key AS VARCHAR), 14, '0'), {t}.imei_raw)"
+
+BLACKLIST_COLUMNS = ["imei", "block_date", "reasons"]
+NOTIFICATION_COLUMNS = ["imei", "imsi", "msisdn", "block_date", "reasons"]
+EXCEPTION_COLUMNS = ["imei", "imsi"]
+
+
+def _con(**tables: pa.Table) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for name, table in tables.items():
+        con.register(name, table)
+    return con
+
+
+def _blocked_sql(as_of: date) -> str:
+    ident = IDENT.format(t="s")
+    return f"""
+        WITH s AS (
+            SELECT {ident} AS ident, s.* FROM state s
+            WHERE s.blocking AND s.block_date IS NOT NULL
+              AND {ident} NOT IN (SELECT {IDENT.format(t="e")} FROM exempt e)
+        )
+        SELECT ident, any_value(imei_key) AS imei_key,
+               min(block_date) FILTER (WHERE block_date <= DATE '{as_of}') AS block_date,
+               min(block_date) AS first_block,
+               list_sort(list_distinct(flatten(list(reasons)
+                   FILTER (WHERE block_date <= DATE '{as_of}')))) AS due_reasons,
+               list_sort(list_distinct(flatten(list(reasons)))) AS all_reasons,
+               list_distinct(flatten(list(coalesce(clone_imsis, [])))) AS clone_imsis,
+               list_distinct(flatten(list(coalesce(genuine_imsis, [])))) AS genuine_imsis
+        FROM s GROUP BY ident
+    """
+
+
+def _routed_sql(source: str) -> str:
+    """Route (ident, imsi) pairs: to the IMSI's home operator, else where the pair was seen."""
+    return f"""
+        SELECT DISTINCT coalesce(h.operator, x.operator) AS operator, x.* EXCLUDE (operator)
+        FROM ({source}) x LEFT JOIN home h ON starts_with(x.imsi, h.prefix)
+    """
+
+
+def generate(
+    state: pa.Table,
+    triplets: pa.Table,
+    pairing: pa.Table,
+    exempt: pa.Table,
+    home: pa.Table,
+    operators: list[str],
+    as_of: date,
+) -> tuple[pa.Table, dict[str, pa.Table], dict[str, pa.Table]]:
+    """Blacklist, notifications per operator and exceptions per operator on `as_of`.
+
+    Each table has `ident` (14-digit key text or raw IMEI), `imei_key`, the list columns and
+    `reasons` as list<string>; operators without rows get empty tables.
+    """
+    con = _con(state=state, triplets=triplets, pairing=pairing, exempt=exempt, home=home)
+    con.sql(f"CREATE TEMP TABLE agg AS {_blocked_sql(as_of)}")
+    blacklist = con.sql(
+        "SELECT ident, imei_key, block_date, due_reasons AS reasons FROM agg "
+        "WHERE block_date IS NOT NULL ORDER BY ident"
+    ).to_arrow_table()
+    seen = f"""
+        SELECT operator, {IDENT.format(t="t")} AS ident, imsi,
+               arg_max(msisdn, last_seen) AS msisdn
+        FROM triplets t GROUP BY ALL
+    """
+    con.sql(f"CREATE TEMP TABLE seen AS {seen}")
+    notify_src = f"""
+        SELECT t.operator, t.ident, a.imei_key, t.imsi, t.msisdn, a.first_block AS block_date,
+               a.all_reasons AS reasons
+        FROM agg a JOIN seen t USING (ident)
+        WHERE a.block_date IS NULL
+          AND (len(a.clone_imsis) = 0 OR list_contains(a.clone_imsis, t.imsi))
+          AND NOT EXISTS (SELECT 1 FROM pairing p
+                          WHERE {IDENT.format(t="p")} = t.ident AND p.imsi = t.imsi)
+    """
+    notified = con.sql(
+        f"""SELECT operator, ident, imei_key, imsi, arg_max(msisdn, msisdn) AS msisdn,
+                   any_value(block_date) AS block_date, any_value(reasons) AS reasons
+            FROM ({_routed_sql(notify_src)}) GROUP BY operator, ident, imei_key, imsi
+            ORDER BY operator, ident, imsi"""
+    ).to_arrow_table()
+    pairs = f"""
+        SELECT {IDENT.format(t="p")} AS ident, p.imsi FROM pairing p
+        UNION SELECT ident, unnest(genuine_imsis) AS imsi FROM agg WHERE len(genuine_imsis) > 0
+    """
+    con.execute("CREATE TEMP TABLE ops AS SELECT unnest(?::VARCHAR[]) AS operator", [operators])
+    exceptions = con.sql(
+        f"""
+        WITH pairs AS (
+            SELECT x.ident, a.imei_key, x.imsi FROM ({pairs}) x
+            JOIN agg a USING (ident) WHERE a.block_date IS NOT NULL
+        ), homed AS (
+            SELECT h.operator, p.* FROM pairs p JOIN home h ON starts_with(p.imsi, h.prefix)
+        ), roaming AS (
+            SELECT p.* FROM pairs p ANTI JOIN homed h USING (ident, imsi)
+        ), roaming_seen AS (
+            SELECT DISTINCT s.operator, r.* FROM roaming r JOIN seen s USING (ident, imsi)
+        ), roaming_unseen AS (
+            SELECT o.operator, r.* FROM (SELECT * FROM roaming ANTI JOIN roaming_seen
+                                         USING (ident, imsi)) r CROSS JOIN ops o
+        )
+        SELECT DISTINCT * FROM (SELECT * FROM homed UNION ALL SELECT * FROM roaming_seen
+                                UNION ALL SELECT * FROM roaming_unseen)
+        ORDER BY operator, ident, imsi
+        """
+    ).to_arrow_table()
+    con.close()
+    return blacklist, _split(notified, operators), _split(exceptions, operators)
+
+
+def _split(table: pa.Table, operators: list[str]) -> dict[str, pa.Table]:
+    """One table per operator (without the operator column), empty ones included."""
+    out = {}
+    for op in operators:
+        part = table.filter(pc.equal(table["operator"], op))
+        out[op] = part.drop_columns(["operator"])
+    return out
+
+
+def imei_text(table: pa.Table, check_digit: bool) -> pa.Array:
+    """The `imei` column: 14-digit key, or 15 digits with the Luhn digit, or the raw text."""
+    ident = pc.cast(table["ident"], pa.string())
+    if not check_digit or table.num_rows == 0:
+        return ident
+    keys = table["imei_key"]
+    has_key = pc.is_valid(keys)
+    digits = check_digits(pc.fill_null(keys, 0).to_numpy(zero_copy_only=False))
+    with_cd = pc.binary_join_element_wise(ident, pa.array(digits).cast(pa.string()), "")
+    return pc.if_else(has_key, with_cd, ident)
+
+
+def csv_table(table: pa.Table, columns: list[str], check_digit: bool) -> pa.Table:
+    """The table as written: `imei` text, reasons joined with `|` as DIRBS does."""
+    cols: dict[str, pa.Array | pa.ChunkedArray] = {}
+    for name in columns:
+        if name == "imei":
+            cols[name] = imei_text(table, check_digit)
+        elif name == "reasons":
+            cols[name] = pc.binary_join(table["reasons"], "|")
+        elif name == "block_date":
+            cols[name] = pc.cast(table["block_date"], pa.date32())
+        else:
+            cols[name] = pc.cast(table[name], pa.string())
+    return pa.table(cols)
+
+
+_DELTA_BLACKLIST = """
+    SELECT coalesce(n.imei, o.imei) AS imei,
+           coalesce(n.block_date, o.block_date) AS block_date,
+           coalesce(n.reasons, o.reasons) AS reasons,
+           CASE WHEN o.imei IS NULL THEN 'blocked' WHEN n.imei IS NULL THEN 'unblocked'
+                ELSE 'changed' END AS change_type
+    FROM new n FULL JOIN old o USING (imei)
+    WHERE o.imei IS NULL OR n.imei IS NULL
+       OR n.block_date IS DISTINCT FROM o.block_date OR n.reasons IS DISTINCT FROM o.reasons
+    ORDER BY imei
+"""
+
+_DELTA_NOTIFICATIONS = """
+    SELECT coalesce(n.imei, o.imei) AS imei, coalesce(n.imsi, o.imsi) AS imsi,
+           coalesce(n.msisdn, o.msisdn) AS msisdn,
+           coalesce(n.block_date, o.block_date) AS block_date,
+           coalesce(n.reasons, o.reasons) AS reasons,
+           CASE WHEN o.imei IS NULL THEN 'new'
+                WHEN n.imei IS NOT NULL THEN 'changed'
+                WHEN o.imei IN (SELECT imei FROM blacklist) THEN 'blacklisted'
+                WHEN NOT EXISTS (SELECT 1 FROM seen s WHERE s.imei = o.imei AND s.imsi = o.imsi)
+                    THEN 'no_longer_seen'
+                ELSE 'resolved' END AS change_type
+    FROM new n FULL JOIN old o USING (imei, imsi)
+    WHERE o.imei IS NULL OR n.imei IS NULL OR n.msisdn IS DISTINCT FROM o.msisdn
+       OR n.block_date IS DISTINCT FROM o.block_date OR n.reasons IS DISTINCT FROM o.reasons
+    ORDER BY imei, imsi
+"""
+
+_DELTA_EXCEPTIONS = """
+    SELECT coalesce(n.imei, o.imei) AS imei, coalesce(n.imsi, o.imsi) AS imsi,
+           CASE WHEN o.imei IS NULL THEN 'added' ELSE 'removed' END AS change_type
+    FROM new n FULL JOIN old o USING (imei, imsi)
+    WHERE o.imei IS NULL OR n.imei IS NULL ORDER BY imei, imsi
+"""
+
+
+def _as_text(table: pa.Table) -> pa.Table:
+    return pa.table({n: pc.cast(table[n], pa.string()) for n in table.column_names})
+
+
+def delta(
+    kind: str,
+    new: pa.Table,
+    old: pa.Table,
+    *,
+    blacklist: pa.Table | None = None,
+    seen: pa.Table | None = None,
+) -> pa.Table:
+    """Rows that changed between two written lists (`csv_table` shape), with `change_type`.
+
+    kind is blacklist / notifications / exceptions; notifications need this run's written
+    `blacklist` and the `seen` (imei, imsi) pairs to tell blacklisted / no_longer_seen apart.
+    """
+    sql = {
+        "blacklist": _DELTA_BLACKLIST,
+        "notifications": _DELTA_NOTIFICATIONS,
+        "exceptions": _DELTA_EXCEPTIONS,
+    }[kind]
+    empty = pa.table({"imei": pa.array([], pa.string()), "imsi": pa.array([], pa.string())})
+    con = _con(
+        new=_as_text(new),
+        old=_as_text(old),
+        blacklist=_as_text(blacklist) if blacklist is not None else empty,
+        seen=_as_text(seen) if seen is not None else empty,
+    )
+    try:
+        return con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
+
+
+__all__ = [
+    "BLACKLIST_COLUMNS",
+    "EXCEPTION_COLUMNS",
+    "NOTIFICATION_COLUMNS",
+    "csv_table",
+    "delta",
+    "generate",
+    "imei_text",
+]

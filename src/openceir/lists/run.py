@@ -1,0 +1,263 @@
+"""A list run on disk: `<data_dir>/lists/<run>/` CSVs, deltas, zips and a signed manifest.
+
+The manifest is a C2SP signed note (openceir.ledger.note) signed with the CEIR's Ed25519 key:
+a header (run, base, as-of date, options), then one line per file: `<name> <rows> <sha256>`
+(rows is `-` for zips). Run metadata lives only in these files (no store table).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import uuid
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from openceir.errors import InputError, IntegrityError, NotFound
+from openceir.ledger.note import Signer, Verifier, open_note, parse, sign
+from openceir.lists.build import (
+    BLACKLIST_COLUMNS,
+    EXCEPTION_COLUMNS,
+    NOTIFICATION_COLUMNS,
+    csv_table,
+    delta,
+    generate,
+)
+
+MANIFEST = "manifest.note"
+HEADER = "openceir lists"
+_RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z(-[0-9a-z]+)?$")
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """What a run is built from (Arrow tables, see openceir.lists.build)."""
+
+    state: pa.Table
+    triplets: pa.Table
+    pairing: pa.Table
+    exempt: pa.Table
+    home: pa.Table
+    operators: list[str]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A written run: its directory, files with row counts, and the tables for the EIR."""
+
+    path: Path
+    rows: dict[str, int]
+    blacklist: pa.Table
+    notified: pa.Table
+    exceptions: pa.Table
+
+
+def lists_dir(data_dir: Path) -> Path:
+    """Root of all list runs: `<data_dir>/lists/`."""
+    return Path(data_dir) / "lists"
+
+
+def runs(data_dir: Path) -> list[str]:
+    """Run ids on disk, oldest first (ids sort by time)."""
+    root = lists_dir(data_dir)
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if _RUN_ID.match(p.name) and p.is_dir())
+
+
+def _write_csv(path: Path, table: pa.Table) -> int:
+    pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
+    return table.num_rows
+
+
+def _read_csv(path: Path, columns: list[str]) -> pa.Table:
+    if not path.is_file():
+        return pa.table({c: pa.array([], pa.string()) for c in columns})
+    types = {c: pa.string() for c in columns}
+    return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _header(text: str) -> dict[str, str]:
+    out = {}
+    for line in text.splitlines():
+        if not line:
+            break
+        key, _, value = line.partition(" ")
+        out[key] = value
+    return out
+
+
+def read_header(run_dir: Path) -> dict[str, str]:
+    """The manifest header of a run (unverified), e.g. `check_digit`, `as_of`."""
+    path = Path(run_dir) / MANIFEST
+    if not path.is_file():
+        raise NotFound(f"no list run at {run_dir} (missing {MANIFEST})")
+    return _header(parse(path.read_bytes()).text.split("\n", 1)[1])
+
+
+def write_run(
+    data_dir: Path,
+    inputs: RunInputs,
+    signer: Signer,
+    *,
+    as_of: date,
+    base: str | None = None,
+    check_digit: bool = False,
+    run_id: str | None = None,
+    generated_at: datetime | None = None,
+) -> RunResult:
+    """Generate full lists, deltas against `base` (default: the latest run), zips, manifest."""
+    generated_at = generated_at or datetime.now(UTC)
+    run_id = run_id or generated_at.strftime("%Y%m%dT%H%M%SZ")
+    if not _RUN_ID.match(run_id):
+        raise InputError(f"run id {run_id!r} must look like 20261128T101500Z", field="run")
+    root = lists_dir(data_dir)
+    final = root / run_id
+    if final.exists():
+        raise InputError(f"list run {run_id} already exists", field="run")
+    earlier = runs(data_dir)
+    if base is None and earlier:
+        base = earlier[-1]
+    base_dir = root / base if base else None
+    if base_dir is not None:
+        if not (base_dir / MANIFEST).is_file():
+            raise NotFound(f"base run {base!r} not found under {root}")
+        if read_header(base_dir).get("check_digit") != str(check_digit).lower():
+            raise InputError(
+                f"base run {base} was written with a different --check-digit setting",
+                field="base",
+            )
+    blacklist, notified, exceptions = generate(
+        inputs.state,
+        inputs.triplets,
+        inputs.pairing,
+        inputs.exempt,
+        inputs.home,
+        inputs.operators,
+        as_of,
+    )
+    tmp = root / f".{run_id}.{uuid.uuid4().hex[:8]}.tmp"
+    tmp.mkdir(parents=True)
+    try:
+        rows: dict[str, int] = {}
+        black_csv = csv_table(blacklist, BLACKLIST_COLUMNS, check_digit)
+        lists: list[tuple[str, str, pa.Table, list[str]]] = [
+            ("blacklist", "blacklist", black_csv, BLACKLIST_COLUMNS)
+        ]
+        for op in inputs.operators:
+            n = csv_table(notified[op], NOTIFICATION_COLUMNS, check_digit)
+            e = csv_table(exceptions[op], EXCEPTION_COLUMNS, check_digit)
+            lists.append((f"notifications_{op}", "notifications", n, NOTIFICATION_COLUMNS))
+            lists.append((f"exceptions_{op}", "exceptions", e, EXCEPTION_COLUMNS))
+        seen = _seen_pairs(inputs.triplets, check_digit)
+        for name, kind, table, columns in lists:
+            rows[f"{name}.csv"] = _write_csv(tmp / f"{name}.csv", table)
+            members = [f"{name}.csv"]
+            if base_dir is not None:
+                old = _read_csv(base_dir / f"{name}.csv", columns)
+                d = delta(kind, table, old, blacklist=black_csv, seen=seen)
+                rows[f"{name}_delta.csv"] = _write_csv(tmp / f"{name}_delta.csv", d)
+                members.append(f"{name}_delta.csv")
+            with zipfile.ZipFile(tmp / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+                for member in members:
+                    zf.write(tmp / member, member)
+        lines = [
+            f"{HEADER} {run_id}",
+            f"generated {generated_at.isoformat()}",
+            f"as_of {as_of.isoformat()}",
+            f"base {base or '-'}",
+            f"check_digit {str(check_digit).lower()}",
+            "",
+        ]
+        names = sorted(rows) + sorted(p.name for p in tmp.glob("*.zip"))
+        for name in names:
+            lines.append(f"{name} {rows.get(name, '-')} {_sha256(tmp / name)}")
+        (tmp / MANIFEST).write_bytes(sign("\n".join(lines) + "\n", signer))
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    notified_all = (
+        pa.concat_tables(
+            [t.select(["imei_key", "block_date", "reasons"]) for t in notified.values()]
+        )
+        if notified
+        else None
+    )
+    exc_all = pa.concat_tables([t.select(["imei_key", "imsi"]) for t in exceptions.values()])
+    return RunResult(final, rows, blacklist, notified_all, exc_all)
+
+
+def _seen_pairs(triplets: pa.Table, check_digit: bool) -> pa.Table:
+    """(imei, imsi) text pairs currently seen, formatted like the lists, for delta reasons."""
+    import duckdb
+
+    from openceir.lists.build import IDENT
+
+    con = duckdb.connect()
+    con.register("triplets", triplets)
+    t = con.sql(
+        f"SELECT DISTINCT {IDENT.format(t='t')} AS ident, imei_key, imsi FROM triplets t"
+    ).to_arrow_table()
+    con.close()
+    return csv_table(t, ["imei", "imsi"], check_digit)
+
+
+def verify_run(run_dir: Path, verifier: Verifier) -> dict[str, int | None]:
+    """Check a run's signature and every file's SHA-256 and row count; returns the files."""
+    run_dir = Path(run_dir)
+    path = run_dir / MANIFEST
+    if not path.is_file():
+        raise NotFound(f"no list run at {run_dir} (missing {MANIFEST})")
+    note = open_note(path.read_bytes(), [verifier])
+    head, _, body = note.text.partition("\n\n")
+    if not head.startswith(HEADER + " "):
+        raise IntegrityError(f"{path}: not an openceir list manifest")
+    files: dict[str, int | None] = {}
+    for line in body.splitlines():
+        name, rows, digest = line.split(" ")
+        target = run_dir / name
+        if "/" in name or not target.is_file():
+            raise IntegrityError(f"{run_dir}: {name} is listed in the manifest but missing")
+        if _sha256(target) != digest:
+            raise IntegrityError(f"{run_dir}: {name} does not match its SHA-256 in the manifest")
+        count = None
+        if rows != "-":
+            count = _count_rows(target)
+            if count != int(rows):
+                raise IntegrityError(f"{run_dir}: {name} has {count} rows, manifest says {rows}")
+        files[name] = count
+    return files
+
+
+def _count_rows(path: Path) -> int:
+    with path.open(encoding="utf-8") as fh:
+        names = fh.readline().strip().split(",")
+    return _read_csv(path, names).num_rows
+
+
+__all__ = [
+    "MANIFEST",
+    "RunInputs",
+    "RunResult",
+    "lists_dir",
+    "read_header",
+    "runs",
+    "verify_run",
+    "write_run",
+]
