@@ -82,7 +82,7 @@ def test_verify_rejects_a_tampered_file(tmp_path, signer):
     result = write_run(tmp_path, inputs(), signer, as_of=AS_OF, run_id="20261128T101500Z")
     with (result.path / "blacklist.csv").open("a") as fh:
         fh.write("99999999999999,2026-11-01,x\n")
-    with pytest.raises(IntegrityError, match="blacklist.csv"):
+    with pytest.raises(IntegrityError, match=r"blacklist\.csv"):
         verify_run(result.path, load_verifier(tmp_path / "keys" / "ceir.vkey"))
 
 
