@@ -10,6 +10,8 @@ from openceir import __version__
 from openceir.cli import db, demo, identify, importer, lake, ledger, operators, simulate
 from openceir.cli import classify as classify_cli
 from openceir.cli import eir as eir_cli
+from openceir.cli import keys as keys_cli
+from openceir.cli import lists as lists_cli
 from openceir.cli._context import err_console
 from openceir.errors import OpenceirError
 
@@ -44,6 +46,8 @@ app.add_typer(importer.app, name="import")
 app.add_typer(lake.app, name="lake")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(eir_cli.app, name="eir")
+app.add_typer(lists_cli.app, name="lists")
+app.add_typer(keys_cli.app, name="keys")
 identify.register(app)
 demo.register(app)
 simulate.register(app)

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from openceir.errors import InputError, IntegrityError, NotFound
 from openceir.ledger.note import Signer, Verifier, open_note, parse, sign
 from openceir.lists.build import (
+    IDENT,
     BLACKLIST_COLUMNS,
     EXCEPTION_COLUMNS,
     NOTIFICATION_COLUMNS,
@@ -33,6 +35,10 @@ from openceir.lists.build import (
 
 MANIFEST = "manifest.note"
 HEADER = "openceir lists"
+_NOTIFIED = pa.schema(
+    [("imei_key", pa.int64()), ("block_date", pa.date32()), ("reasons", pa.list_(pa.string()))]
+)
+_EXCEPTED = pa.schema([("imei_key", pa.int64()), ("imsi", pa.string())])
 _RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z(-[0-9a-z]+)?$")
 
 
@@ -73,7 +79,14 @@ def runs(data_dir: Path) -> list[str]:
 
 
 def _write_csv(path: Path, table: pa.Table) -> int:
-    pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
+    """Write a CSV with a header row, fields quoted only when needed (DuckDB's writer)."""
+    con = duckdb.connect()
+    try:
+        con.register("out", table)
+        target = str(path).replace("'", "''")
+        con.sql(f"COPY out TO '{target}' (FORMAT csv, HEADER)")
+    finally:
+        con.close()
     return table.num_rows
 
 
@@ -192,22 +205,19 @@ def write_run(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    notified_all = (
-        pa.concat_tables(
-            [t.select(["imei_key", "block_date", "reasons"]) for t in notified.values()]
-        )
-        if notified
-        else None
+    notified_all = pa.concat_tables(
+        [_NOTIFIED.empty_table()]
+        + [t.select(_NOTIFIED.names).cast(_NOTIFIED) for t in notified.values()]
     )
-    exc_all = pa.concat_tables([t.select(["imei_key", "imsi"]) for t in exceptions.values()])
+    exc_all = pa.concat_tables(
+        [_EXCEPTED.empty_table()]
+        + [t.select(_EXCEPTED.names).cast(_EXCEPTED) for t in exceptions.values()]
+    )
     return RunResult(final, rows, blacklist, notified_all, exc_all)
 
 
 def _seen_pairs(triplets: pa.Table, check_digit: bool) -> pa.Table:
     """(imei, imsi) text pairs currently seen, formatted like the lists, for delta reasons."""
-    import duckdb
-
-    from openceir.lists.build import IDENT
 
     con = duckdb.connect()
     con.register("triplets", triplets)

@@ -1,0 +1,106 @@
+"""`openceir lists`: generate the signed output lists (DESIGN §5) and verify a downloaded run."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import typer
+
+from openceir.cli import _context
+from openceir.errors import InputError
+from openceir.lists.keys import PUBLIC, keys_dir, load_signer, load_verifier
+from openceir.lists.run import RunResult, runs, verify_run, write_run
+from openceir.lists.sources import load_inputs
+
+app = typer.Typer(
+    help="Output lists: blacklist, notifications and exceptions per operator.",
+    no_args_is_help=True,
+)
+
+
+def _date(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a date (YYYY-MM-DD)", field="--date") from None
+
+
+@app.command("generate")
+def generate_cmd(
+    when: str = typer.Option(None, "--date", help="Lists as of this date [default: today]."),
+    base: str = typer.Option(
+        None, "--base", help="Earlier run to write deltas against [default: the latest run]."
+    ),
+    check_digit: bool = typer.Option(
+        False, "--check-digit", help="Write 15-digit IMEIs with the Luhn digit, not 14-digit keys."
+    ),
+    snapshot: bool = typer.Option(
+        True, "--snapshot/--no-snapshot", help="Also build the EIR snapshot for this run."
+    ),
+) -> None:
+    """Write full lists, deltas, zips and a signed manifest under <data dir>/lists/<run>.
+
+    Example: openceir lists generate --base 20261127T101500Z
+    """
+    settings = _context.settings()
+    as_of = _date(when)
+    signer = load_signer(settings.data_dir)
+    inputs = load_inputs(settings, _context.engine())
+    result = write_run(
+        settings.data_dir, inputs, signer, as_of=as_of, base=base, check_digit=check_digit
+    )
+    _context.console.print(f"list run {result.path.name} in {result.path}")
+    for name, rows in sorted(result.rows.items()):
+        _context.console.print(f"  {name}: {rows} rows")
+    if snapshot:
+        _snapshot(settings.data_dir, result)
+
+
+def _snapshot(data_dir: Path, result: RunResult) -> None:
+    """Build the EIR snapshot of this run (openceir.eir.snapshot), if that package is present."""
+    try:
+        from openceir.eir.snapshot import build_snapshot
+    except ImportError:
+        _context.err_console.print("EIR snapshot not built: openceir.eir.snapshot is missing")
+        return
+    run_dir = build_snapshot(
+        data_dir / "eir",
+        blocked=_keyed(result.blacklist.select(["imei_key", "block_date", "reasons"])),
+        notified=_keyed(result.notified),
+        exceptions=_keyed(result.exceptions),
+        run_id=result.path.name,
+    )
+    _context.console.print(f"EIR snapshot {run_dir.name} is current")
+
+
+def _keyed(table: pa.Table) -> pa.Table:
+    """Rows with a 14-digit key (the EIR snapshot is keyed; malformed IMEIs stay in the CSVs)."""
+    return table.filter(pc.is_valid(table["imei_key"]))
+
+
+@app.command("verify")
+def verify_cmd(
+    run_dir: Path = typer.Argument(..., help="A downloaded run directory."),
+    key: Path = typer.Option(
+        None, "--key", help="The CEIR's public key file [default: <data dir>/keys/ceir.vkey]."
+    ),
+) -> None:
+    """Check a run's signature, and each file's SHA-256 and row count, against the public key.
+
+    Example: openceir lists verify ./20261128T101500Z --key ceir.vkey
+    """
+    key = key or keys_dir(_context.settings().data_dir) / PUBLIC
+    files = verify_run(run_dir, load_verifier(key))
+    _context.console.print(f"{run_dir}: signature and {len(files)} files OK")
+
+
+@app.command("runs")
+def runs_cmd() -> None:
+    """List the runs on disk, oldest first."""
+    for run_id in runs(_context.settings().data_dir):
+        _context.console.print(run_id)
