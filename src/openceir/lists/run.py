@@ -24,9 +24,9 @@ import pyarrow.csv as pacsv
 from openceir.errors import InputError, IntegrityError, NotFound
 from openceir.ledger.note import Signer, Verifier, open_note, parse, sign
 from openceir.lists.build import (
-    IDENT,
     BLACKLIST_COLUMNS,
     EXCEPTION_COLUMNS,
+    IDENT,
     NOTIFICATION_COLUMNS,
     csv_table,
     delta,
