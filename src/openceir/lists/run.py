@@ -186,7 +186,9 @@ def write_run(
                 d = delta(kind, table, old, blacklist=black_csv, seen=seen)
                 rows[f"{name}_delta.csv"] = _write_csv(tmp / f"{name}_delta.csv", d)
                 members.append(f"{name}_delta.csv")
-            with zipfile.ZipFile(tmp / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+            with zipfile.ZipFile(
+                tmp / f"{name}.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1
+            ) as zf:
                 for member in members:
                     zf.write(tmp / member, member)
         lines = [

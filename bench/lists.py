@@ -1,0 +1,119 @@
+"""Benchmark: list generation for 5M blocked IMEIs (synthetic Arrow state), full lists + delta.
+
+Run by hand: `.venv/bin/python bench/lists.py [N]`. Prints the rate and the ratio against a
+floor measured in the same run: a bare DuckDB CSV write of the same 5M blacklist rows.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from openceir.classify.state import CURRENT_SCHEMA
+from openceir.ledger.note import generate_key
+from openceir.lists.run import RunInputs, write_run
+from openceir.lists.sources import TRIPLET_SCHEMA
+
+AS_OF = date(2026, 11, 28)
+
+
+def synthetic(n: int, seed: int) -> RunInputs:
+    """n blocked IMEIs (one condition each), 2% in grace seen with one triplet, 1% paired."""
+    rng = np.random.default_rng(seed)
+    keys = np.unique(rng.integers(10**13, 10**14 - 1, size=n, dtype=np.int64))
+    offsets = rng.integers(-300, 30, size=keys.size)
+    block = pa.array(
+        (np.datetime64(AS_OF.isoformat()) + offsets.astype("timedelta64[D]")), pa.date32()
+    )
+    reasons = pa.array(
+        rng.choice(["Reported stolen", "Duplicated IMEI", "Not registered"], size=keys.size)
+    )
+    state = pa.table(
+        {
+            "imei_key": keys,
+            "imei_raw": pa.nulls(keys.size, pa.string()),
+            "condition": pa.array(["c"] * keys.size),
+            "start_date": block,
+            "block_date": block,
+            "blocking": pa.array(np.ones(keys.size, dtype=bool)),
+            "reasons": pa.ListArray.from_arrays(np.arange(keys.size + 1, dtype=np.int32), reasons),
+            "evidence": pa.nulls(keys.size, pa.string()),
+            "clone_imsis": pa.nulls(keys.size, pa.list_(pa.string())),
+            "genuine_imsis": pa.nulls(keys.size, pa.list_(pa.string())),
+        },
+        schema=CURRENT_SCHEMA,
+    )
+    seen = keys[offsets > 0]
+    imsis = pa.array([f"6390{i % 2 + 1}{i:010d}" for i in range(seen.size)])
+    triplets = pa.table(
+        {
+            "operator": pa.array(np.where(np.arange(seen.size) % 2 == 0, "alpha", "beta")),
+            "imei_key": seen,
+            "imei_raw": pa.nulls(seen.size, pa.string()),
+            "imsi": imsis,
+            "msisdn": imsis,
+            "last_seen": pa.array([AS_OF] * seen.size, pa.date32()),
+        },
+        schema=TRIPLET_SCHEMA,
+    )
+    paired = keys[::100]
+    pairing = pa.table(
+        {
+            "imei_key": paired,
+            "imei_raw": pa.nulls(paired.size, pa.string()),
+            "imsi": pa.array([f"63901{i:010d}" for i in range(paired.size)]),
+        }
+    )
+    exempt = pa.table({"imei_key": keys[:10], "imei_raw": pa.nulls(10, pa.string())})
+    home = pa.table({"operator": ["alpha", "beta"], "prefix": ["63901", "63902"]})
+    return RunInputs(state, triplets, pairing, exempt, home, ["alpha", "beta"])
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000_000
+    first, second = synthetic(n, 1), synthetic(n, 2)
+    signer = generate_key("bench")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        t0 = time.perf_counter()
+        write_run(data, first, signer, as_of=AS_OF, run_id="20261127T000000Z")
+        t1 = time.perf_counter()
+        result = write_run(
+            data,
+            second,
+            signer,
+            as_of=AS_OF,
+            run_id="20261128T000000Z",
+            generated_at=datetime.now(UTC),
+        )
+        t2 = time.perf_counter()
+        blacklist = result.rows["blacklist.csv"]
+        con = duckdb.connect()
+        con.register("s", second.state)
+        t3 = time.perf_counter()
+        con.sql(
+            f"COPY (SELECT lpad(CAST(imei_key AS VARCHAR), 14, '0') AS imei, block_date, "
+            f"array_to_string(reasons, '|') AS reasons FROM s WHERE block_date <= DATE '{AS_OF}') "
+            f"TO '{data / 'floor.csv'}' (FORMAT csv, HEADER)"
+        )
+        t4 = time.perf_counter()
+    full, with_delta, floor = t1 - t0, t2 - t1, t4 - t3
+    print(f"state rows: {second.state.num_rows:,}; blacklist rows: {blacklist:,}")
+    print(f"full run (no base): {full:.1f} s ({second.state.num_rows / full:,.0f} IMEIs/s)")
+    print(
+        f"full + delta run:   {with_delta:.1f} s "
+        f"({second.state.num_rows / with_delta:,.0f} IMEIs/s)"
+    )
+    print(f"floor (bare DuckDB CSV write of the blacklist): {floor:.1f} s")
+    print(f"ratio full+delta / floor: {with_delta / floor:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
