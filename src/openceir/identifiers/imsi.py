@@ -1,0 +1,74 @@
+"""IMSI: International Mobile Subscription Identity (3GPP TS 23.003 §2.2, ITU-T E.212).
+
+Structure: at most 15 digits = MCC (3) + MNC (2 or 3, depending on the MCC and operator) +
+MSIN. The MNC length comes from python-stdnum's MCC-MNC table (`stdnum.imsi`, imsi.dat).
+
+>>> split("310-260-123456789")
+('310', '260', '123456789')
+>>> split("234150123456789")
+('234', '15', '0123456789')
+>>> info("234150123456789")["country"]
+'United Kingdom'
+>>> validate("12345")
+Traceback (most recent call last):
+...
+openceir.errors.InvalidIdentifier: IMSI 12345: 5 digits, expected 6 to 15
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import imsi as _imsi
+from stdnum.exceptions import ValidationError
+
+from openceir.errors import InvalidIdentifier
+from openceir.identifiers import _text
+
+__all__ = ["compact", "format", "info", "is_valid", "split", "validate"]
+
+_PREFIX = re.compile(r"^IMSI[:=#]?", re.IGNORECASE)
+
+
+def compact(number: str) -> str:
+    """Normalise: drop separators and an ``IMSI:`` label, map Unicode digits to ASCII."""
+    return _text.strip_prefix(_text.clean(_text.as_text(number, "IMSI")), _PREFIX)
+
+
+def validate(number: str) -> str:
+    """The IMSI digits with a known MCC, or raise InvalidIdentifier."""
+    value = compact(number)
+    if not value.isascii() or not value.isdigit():
+        raise InvalidIdentifier(f"IMSI {value!r}: {_text.describe_bad(value, _text.DIGITS)}")
+    if not 6 <= len(value) <= 15:
+        raise InvalidIdentifier(f"IMSI {value}: {len(value)} digits, expected 6 to 15")
+    try:
+        _imsi.validate(value)
+    except ValidationError:
+        raise InvalidIdentifier(f"IMSI {value}: unknown mobile country code {value[:3]}") from None
+    return value
+
+
+def is_valid(number: object) -> bool:
+    """True when `validate` would succeed (never raises)."""
+    try:
+        validate(number)  # type: ignore[arg-type]
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+def split(number: str) -> tuple[str, str, str]:
+    """(MCC, MNC, MSIN), the MNC 2 or 3 digits long as the MCC-MNC table says."""
+    mcc, mnc, msin = _imsi.split(validate(number))
+    return mcc, mnc, msin
+
+
+def info(number: str) -> dict[str, str]:
+    """MCC, MNC, MSIN, operator, brand, country and status from the MCC-MNC table."""
+    return {k: v for k, v in _imsi.info(validate(number)).items() if isinstance(v, str)}
+
+
+def format(number: str, separator: str = "-") -> str:
+    """The IMSI as MCC-MNC-MSIN."""
+    return separator.join(split(number))
