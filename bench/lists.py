@@ -32,9 +32,8 @@ def synthetic(n: int, seed: int) -> RunInputs:
     block = pa.array(
         (np.datetime64(AS_OF.isoformat()) + offsets.astype("timedelta64[D]")), pa.date32()
     )
-    reasons = pa.array(
-        rng.choice(["Reported stolen", "Duplicated IMEI", "Not registered"], size=keys.size)
-    )
+    labels = pa.array(["Reported stolen", "Duplicated IMEI", "Not registered"])
+    reasons = labels.take(pa.array(rng.integers(0, 3, size=keys.size)))
     state = pa.table(
         {
             "imei_key": keys,
