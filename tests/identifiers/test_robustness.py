@@ -22,7 +22,7 @@ JUNK = [None, "", "📱📱", "³⁵⁶⁸⁶⁸⁰⁰⁰⁰⁴¹⁴¹⁸", "1" 
 
 def test_contract_finds_the_identifier_modules() -> None:
     names = {m.__name__.rsplit(".", 1)[1] for m in IDENTIFIER_MODULES}
-    assert {"imei", "luhn", "tac"} <= names
+    assert {"imei", "imeisv", "meid", "esn", "mac", "imsi", "msisdn", "tac", "pei"} <= names
 
 
 @pytest.mark.parametrize("module", IDENTIFIER_MODULES, ids=lambda m: m.__name__)
