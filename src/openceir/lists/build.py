@@ -34,22 +34,28 @@ def _con(**tables: pa.Table) -> duckdb.DuckDBPyConnection:
 
 
 def _blocked_sql(as_of: date) -> str:
-    ident = IDENT.format(t="s")
+    """Per IMEI (grouped on the integer key, not text): due and pending blocking conditions."""
+    due = f"block_date <= DATE '{as_of}'"
     return f"""
         WITH s AS (
-            SELECT {ident} AS ident, s.* FROM state s
+            SELECT s.* FROM state s
+            ANTI JOIN exempt e ON s.imei_key IS NOT DISTINCT FROM e.imei_key
+                AND (s.imei_key IS NOT NULL OR s.imei_raw IS NOT DISTINCT FROM e.imei_raw)
             WHERE s.blocking AND s.block_date IS NOT NULL
-              AND {ident} NOT IN (SELECT {IDENT.format(t="e")} FROM exempt e)
+        ), g AS (
+            SELECT imei_key, CASE WHEN imei_key IS NULL THEN imei_raw END AS imei_raw,
+                   min(block_date) FILTER (WHERE {due}) AS block_date,
+                   min(block_date) AS first_block,
+                   list_sort(list_distinct(flatten(list(reasons) FILTER (WHERE {due}))))
+                       AS due_reasons,
+                   list_sort(list_distinct(flatten(list(reasons)))) AS all_reasons,
+                   coalesce(flatten(list(clone_imsis) FILTER (WHERE clone_imsis IS NOT NULL)), [])
+                       AS clone_imsis,
+                   coalesce(flatten(list(genuine_imsis)
+                       FILTER (WHERE genuine_imsis IS NOT NULL)), []) AS genuine_imsis
+            FROM s GROUP BY 1, 2
         )
-        SELECT ident, any_value(imei_key) AS imei_key,
-               min(block_date) FILTER (WHERE block_date <= DATE '{as_of}') AS block_date,
-               min(block_date) AS first_block,
-               list_sort(list_distinct(flatten(list(reasons)
-                   FILTER (WHERE block_date <= DATE '{as_of}')))) AS due_reasons,
-               list_sort(list_distinct(flatten(list(reasons)))) AS all_reasons,
-               list_distinct(flatten(list(coalesce(clone_imsis, [])))) AS clone_imsis,
-               list_distinct(flatten(list(coalesce(genuine_imsis, [])))) AS genuine_imsis
-        FROM s GROUP BY ident
+        SELECT {IDENT.format(t="g")} AS ident, g.* FROM g
     """
 
 
@@ -79,7 +85,7 @@ def generate(
     con.sql(f"CREATE TEMP TABLE agg AS {_blocked_sql(as_of)}")
     blacklist = con.sql(
         "SELECT ident, imei_key, block_date, due_reasons AS reasons FROM agg "
-        "WHERE block_date IS NOT NULL ORDER BY ident"
+        "WHERE block_date IS NOT NULL ORDER BY imei_key NULLS LAST, ident"
     ).to_arrow_table()
     seen = f"""
         SELECT operator, {IDENT.format(t="t")} AS ident, imsi,
@@ -176,7 +182,6 @@ _DELTA_BLACKLIST = """
     FROM new n FULL JOIN old o USING (imei)
     WHERE o.imei IS NULL OR n.imei IS NULL
        OR n.block_date IS DISTINCT FROM o.block_date OR n.reasons IS DISTINCT FROM o.reasons
-    ORDER BY imei
 """
 
 _DELTA_NOTIFICATIONS = """
@@ -193,14 +198,13 @@ _DELTA_NOTIFICATIONS = """
     FROM new n FULL JOIN old o USING (imei, imsi)
     WHERE o.imei IS NULL OR n.imei IS NULL OR n.msisdn IS DISTINCT FROM o.msisdn
        OR n.block_date IS DISTINCT FROM o.block_date OR n.reasons IS DISTINCT FROM o.reasons
-    ORDER BY imei, imsi
 """
 
 _DELTA_EXCEPTIONS = """
     SELECT coalesce(n.imei, o.imei) AS imei, coalesce(n.imsi, o.imsi) AS imsi,
            CASE WHEN o.imei IS NULL THEN 'added' ELSE 'removed' END AS change_type
     FROM new n FULL JOIN old o USING (imei, imsi)
-    WHERE o.imei IS NULL OR n.imei IS NULL ORDER BY imei, imsi
+    WHERE o.imei IS NULL OR n.imei IS NULL
 """
 
 

@@ -13,6 +13,7 @@ import re
 import shutil
 import uuid
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -178,6 +179,7 @@ def write_run(
             lists.append((f"notifications_{op}", "notifications", n, NOTIFICATION_COLUMNS))
             lists.append((f"exceptions_{op}", "exceptions", e, EXCEPTION_COLUMNS))
         seen = _seen_pairs(inputs.triplets, check_digit)
+        zips: list[tuple[str, list[str]]] = []
         for name, kind, table, columns in lists:
             rows[f"{name}.csv"] = _write_csv(tmp / f"{name}.csv", table)
             members = [f"{name}.csv"]
@@ -186,11 +188,9 @@ def write_run(
                 d = delta(kind, table, old, blacklist=black_csv, seen=seen)
                 rows[f"{name}_delta.csv"] = _write_csv(tmp / f"{name}_delta.csv", d)
                 members.append(f"{name}_delta.csv")
-            with zipfile.ZipFile(
-                tmp / f"{name}.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1
-            ) as zf:
-                for member in members:
-                    zf.write(tmp / member, member)
+            zips.append((name, members))
+        with ThreadPoolExecutor(max_workers=2) as pool:  # zlib releases the GIL
+            list(pool.map(lambda job: _zip(tmp, *job), zips))
         lines = [
             f"{HEADER} {run_id}",
             f"generated {generated_at.isoformat()}",
@@ -216,6 +216,13 @@ def write_run(
         + [t.select(_EXCEPTED.names).cast(_EXCEPTED) for t in exceptions.values()]
     )
     return RunResult(final, rows, blacklist, notified_all, exc_all)
+
+
+def _zip(root: Path, name: str, members: list[str]) -> None:
+    """`<name>.zip` holding the list's CSV and delta (deflate level 1: fast, still ~4x smaller)."""
+    with zipfile.ZipFile(root / f"{name}.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for member in members:
+            zf.write(root / member, member)
 
 
 def _seen_pairs(triplets: pa.Table, check_digit: bool) -> pa.Table:
