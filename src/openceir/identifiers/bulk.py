@@ -43,7 +43,7 @@ __all__ = [
 _PAD, _SEP, _OTHER = 10, 11, 12
 _WIDTH = 16
 _POW = 10 ** np.arange(13, -1, -1, dtype=np.int64)
-_DOUBLE = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int64)
+_DOUBLE = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.uint8)
 
 
 @cache
@@ -70,54 +70,75 @@ def _as_array(values: object) -> np.ndarray:
     return items.astype(object) if items.dtype != object else items
 
 
-def _matrix(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(classes matrix uint8 (n, width), rows needing the scalar form) for a str/bytes array."""
+def _matrix(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(classes (n, width) uint8, rows needing the scalar form, rows with a rejected char)."""
     n = arr.shape[0]
     width = arr.dtype.itemsize // (4 if arr.dtype.kind == "U" else 1)
     if width == 0:
-        return np.full((n, 1), _PAD, np.uint8), np.zeros(n, bool)
+        return np.full((n, 1), _PAD, np.uint8), np.zeros(n, bool), np.zeros(n, bool)
     arr = np.ascontiguousarray(arr)
     if arr.dtype.kind == "S":
         raw = arr.view(np.uint8).reshape(n, width)
-        cls = _table()[:256][raw]
-        cls[raw >= 0x80] = _OTHER  # bytes: undecoded UTF-8 goes to the scalar form
+        cls = raw - np.uint8(48)  # ASCII digits map to 0-9; only the rest needs the table
+        rest = cls >= 10
+        cls[rest] = _table()[:256][raw[rest]]
+        cls[raw >= 0x80] = _OTHER  # bytes: undecoded UTF-8 is rejected like the scalar form
     else:
         raw = arr.view(np.uint32).reshape(n, width)
         cls = _table()[raw & 0xFFFF]
         cls[raw > 0xFFFF] = _OTHER
-    slow = (cls == _OTHER).any(axis=1)
+    other = (cls == _OTHER).any(axis=1)
+    # an unaccepted character leaves the text malformed unless it is part of a leading label
+    # (IMEI:, imeisv ...) that only the scalar form strips: rows whose first kept character
+    # is I or i go there, every other such row is malformed outright
+    slow = np.zeros(n, dtype=bool)
+    if other.any():
+        rows = np.flatnonzero(other)
+        first = np.argmax(cls[rows] != _SEP, axis=1)
+        lead = raw[rows, first]
+        slow[rows[(lead == 73) | (lead == 105)]] = True
     pad = cls == _PAD
     # a NUL inside the text (not trailing padding) is a character the scalar form rejects
-    inner_nul = (pad & ~np.logical_or.accumulate(~pad[:, ::-1], axis=1)[:, ::-1]).sum(1) != pad.sum(
-        1
-    )
+    inner_nul = (pad[:, :-1] & ~pad[:, 1:]).any(axis=1)
     if width > _text.MAX_INPUT:
         slow |= (~pad).sum(axis=1) > _text.MAX_INPUT
-    return cls, slow | inner_nul
+    return cls, slow | inner_nul, other
 
 
 def _digits(cls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(digit matrix (n, 16) int64, digit count) with separators removed."""
+    """(digit matrix (n, 16) uint8, digit count) with separators removed."""
     n, width = cls.shape
     is_digit = cls < 10
     count = is_digit.sum(axis=1)
-    if width >= _WIDTH and not (cls[:, :_WIDTH] >= 10).any() and not is_digit[:, _WIDTH:].any():
-        return cls[:, :_WIDTH].astype(np.int64), count
-    out = np.zeros((n, _WIDTH), dtype=np.int64)
-    pos = np.cumsum(is_digit, axis=1) - 1
-    keep = is_digit & (pos < _WIDTH)
-    rows = np.broadcast_to(np.arange(n)[:, None], cls.shape)
-    out[rows[keep], pos[keep]] = cls[keep]
+    out = np.zeros((n, _WIDTH), dtype=np.uint8)
+    w = min(width, _WIDTH)
+    out[:, :w] = np.where(is_digit[:, :w], cls[:, :w], 0)
+    # rows with separators (or digits beyond column 16) are re-packed left, the rest are already
+    spread = np.flatnonzero((cls == _SEP).any(axis=1) | (count > is_digit[:, :w].sum(axis=1)))
+    if spread.size:
+        sub = is_digit[spread]
+        pos = np.cumsum(sub, axis=1) - 1
+        keep = sub & (pos < _WIDTH)
+        rows = np.broadcast_to(np.arange(spread.size)[:, None], sub.shape)
+        packed = np.zeros((spread.size, _WIDTH), dtype=np.uint8)
+        packed[rows[keep], pos[keep]] = cls[spread][keep]
+        out[spread] = packed
     return out, count
 
 
 def _fast(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(keys, valid, count, digits, slow rows) for a fixed-width array."""
-    cls, slow = _matrix(arr)
+    cls, slow, other = _matrix(arr)
     digits, count = _digits(cls)
-    formed = (count >= 14) & (count <= 16) & ~slow
-    keys = np.where(formed, digits[:, :14] @ _POW, -1)
-    total = digits[:, 0:14:2].sum(axis=1) + _DOUBLE[digits[:, 1:14:2]].sum(axis=1)
+    formed = (count >= 14) & (count <= 16) & ~slow & ~other
+    body = np.zeros(digits.shape[0], dtype=np.int64)
+    for i in range(14):
+        body *= 10
+        body += digits[:, i]
+    keys = np.where(formed, body, -1)
+    total = digits[:, 0:14:2].sum(axis=1, dtype=np.uint16) + _DOUBLE[digits[:, 1:14:2]].sum(
+        axis=1, dtype=np.uint16
+    )
     check = (10 - total % 10) % 10
     valid = formed & ((count != 15) | (digits[:, 14] == check))
     return keys, valid, count, digits, slow
