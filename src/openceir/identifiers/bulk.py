@@ -215,9 +215,14 @@ def _sql_compact(column_expr: str) -> str:
 
 
 def _sql_guarded(column_expr: str) -> str:
-    """Compacted text, NULL when NULL or longer than the scalar form accepts."""
+    """Compacted text, NULL when NULL or longer than the scalar form accepts.
+
+    Values that are already 14-16 ASCII digits (nearly all of them) skip the cleaning.
+    """
     return (
-        f"CASE WHEN length({column_expr}) <= {_text.MAX_INPUT} THEN {_sql_compact(column_expr)} END"
+        f"CASE WHEN regexp_full_match({column_expr}, '[0-9]{{14,16}}') THEN {column_expr} "
+        f"WHEN length({column_expr}) <= {_text.MAX_INPUT} "
+        f"THEN {_sql_compact(column_expr)} END"
     )
 
 
