@@ -101,6 +101,9 @@ def verify_cmd(
 
 @app.command("runs")
 def runs_cmd() -> None:
-    """List the runs on disk, oldest first."""
+    """List the runs on disk, oldest first.
+
+    Example: openceir lists runs
+    """
     for run_id in runs(_context.settings().data_dir):
         _context.console.print(run_id)

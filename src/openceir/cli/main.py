@@ -7,8 +7,8 @@ import sys
 import typer
 
 from openceir import __version__
-from openceir.cli import db, demo, identify, importer, lake, ledger, operators, simulate
 from openceir.cli import classify as classify_cli
+from openceir.cli import db, demo, identify, importer, lake, ledger, operators, serve, simulate
 from openceir.cli import eir as eir_cli
 from openceir.cli import keys as keys_cli
 from openceir.cli import lists as lists_cli
@@ -51,6 +51,7 @@ app.add_typer(keys_cli.app, name="keys")
 identify.register(app)
 demo.register(app)
 simulate.register(app)
+serve.register(app)
 classify_cli.register(app)
 
 

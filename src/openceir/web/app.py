@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from openceir import __version__
+from openceir.resolve.record import ResolverContext
 from openceir.settings import Settings
-from openceir.web import errors, ledger
+from openceir.web import errors, handles, ledger
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -20,7 +21,9 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.resolver_context = ResolverContext(settings)
     errors.install(app)
+    app.include_router(handles.router)
 
     @app.get("/api/v1/health", tags=["meta"])
     def health() -> dict[str, str]:
