@@ -31,5 +31,8 @@ def test_demo_runs_the_pipeline_and_a_second_run_changes_nothing(tmp_path: Path)
         jobs = session.scalar(select(func.count()).where(ImportJob.status == "succeeded"))
     second = dict(run_demo(tmp_path / "d", subscribers=300, days=4, today=TODAY).steps)
     assert "0 imported" in second["import"]
+    assert "classify" in outcome and "lists" in outcome and outcome["eir"].startswith("snapshot")
+    assert int(outcome["ledger"].split()[0]) > 0, "the stolen list reaches the ledger"
+    assert second["ledger"].startswith("0 stolen reports appended")
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).where(ImportJob.status == "succeeded")) == jobs

@@ -6,17 +6,34 @@ smoke test of the pipeline. Steps are added as the parts they exercise exist.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Engine, select
+
+from openceir.classify.rules import load as load_rules
+from openceir.classify.run import classify
+from openceir.eir.from_lists import snapshot_from_run
 from openceir.errors import InputError
+from openceir.identifiers import imei as imei_id
 from openceir.ingest import run_import
+from openceir.ledger.entries import sign_event
+from openceir.ledger.events import ImeiLedger
+from openceir.ledger.log import Log, default_origin
+from openceir.ledger.note import generate_key, parse_skey
+from openceir.ledger.participants import add_participant
+from openceir.ledger.storage import LedgerFiles
+from openceir.lists import init_key, load_signer, write_run
+from openceir.lists.sources import load_inputs
 from openceir.settings import CONFIG_FILE_NAME, Settings, load_settings
 from openceir.simulate import simulate
 from openceir.store.migrate import sync_operators, upgrade
-from openceir.store.session import connect
+from openceir.store.registers import StolenRow
+from openceir.store.session import connect, session_scope
 
 SUBSCRIBERS = 3_000
 DAYS = 30
@@ -143,4 +160,61 @@ def run_demo(
     )
     for line in rejected:
         report.add("refused", line)
+
+    progress("classifying")
+    outcome = classify(settings, engine, load_rules(), as_of=today, accept_changes=True)
+    matched = ", ".join(f"{c.label} {c.matched}" for c in outcome.conditions if c.matched)
+    report.add("classify", f"run {outcome.run_id} as of {today}: {matched or 'nothing matched'}")
+
+    progress("generating lists")
+    if not (data_dir / "keys" / "ceir.key").exists():
+        init_key(data_dir)
+    lists = write_run(
+        data_dir, load_inputs(settings, engine, today), load_signer(data_dir), as_of=today
+    )
+    snapshot = snapshot_from_run(data_dir, lists)
+    sizes = ", ".join(
+        f"{name} {rows}" for name, rows in sorted(lists.rows.items()) if not name.endswith("_delta")
+    )
+    report.add("lists", f"signed run {lists.path.name}: {sizes}")
+    report.add("eir", f"snapshot {snapshot.name} current under {data_dir / 'eir'}")
+
+    progress("ledger")
+    report.add("ledger", _ledger_stolen(settings, engine))
     return report
+
+
+def _ledger_stolen(settings: Settings, engine: Engine) -> str:
+    """Put the stolen list on the ledger as `reported_stolen` events signed by the CEIR."""
+    ledger_dir = settings.data_dir / "ledger"
+    key_file = settings.data_dir / "keys" / "ledger-ceir.skey"
+    if not LedgerFiles(ledger_dir).exists():
+        Log.create(ledger_dir, default_origin(settings.region.name))
+        signer = generate_key(default_origin(settings.region.name).replace("/log", "/ceir"))
+        add_participant(ledger_dir, signer.verifier.vkey, ["ceir"])
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(signer.skey + "\n", encoding="utf-8")
+        key_file.chmod(0o600)
+    signer = parse_skey(key_file.read_text(encoding="utf-8").strip())
+    ledger = ImeiLedger.open(ledger_dir)
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(StolenRow.imei_key, StolenRow.case_id).where(
+                StolenRow.end_date.is_(None), StolenRow.imei_key.is_not(None)
+            )
+        ).all()
+    batch = []
+    for key, case in rows:
+        imei = imei_id.validate(f"{key:014d}")
+        if not ledger.index.lookup(imei):
+            # The ledger holds no personal data, so not even the key: a short hash names the case.
+            digest = hashlib.sha256(f"{case}:{key}".encode()).digest()
+            reference = "case-" + base64.b32encode(digest).decode()[:16].lower()
+            batch.append(
+                sign_event(
+                    {"type": "reported_stolen", "imeis": [imei], "case": reference[:64]}, signer
+                )
+            )
+    if batch:
+        ledger.append(batch)
+    return f"{len(batch)} stolen reports appended; log size {ledger.log.size}"

@@ -36,4 +36,14 @@ def register(app: typer.Typer) -> None:
         for step, outcome in report.steps:
             table.add_row(step, outcome)
         console.print(table)
-        console.print(f"Try: OPENCEIR_DATA_DIR={report.data_dir} openceir operators list")
+        env = f"OPENCEIR_DATA_DIR={report.data_dir}"
+        console.print("Try:", markup=False)
+        for line in (
+            "openceir explain 490154203237518",
+            "openceir eir check imei-490154203237518",
+            "openceir lists verify " + str(report.data_dir / "lists" / "<run>"),
+            "openceir ledger verify",
+            "openceir serve   # then GET /api/handles/21.T99999/TAC.<tac>, /ledger/checkpoint",
+            "openceir eir serve --bind 127.0.0.1:8080",
+        ):
+            console.print(f"  {env} {line}", markup=False, soft_wrap=True)

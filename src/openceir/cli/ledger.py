@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from openceir.ledger import checkpoint, federation, note, witness
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger, verify_ledger
 from openceir.ledger.foreign_stolen import sync_foreign_stolen
-from openceir.ledger.log import Log
+from openceir.ledger.log import Log, default_origin
 from openceir.ledger.participants import ROLES, add_participant
 from openceir.ledger.storage import write_atomic
 
@@ -38,12 +37,6 @@ app.add_typer(witness_app, name="witness")
 def ledger_dir() -> Path:
     """The ledger directory of the configured data dir."""
     return _context.settings().data_dir / "ledger"
-
-
-def default_origin(region_name: str) -> str:
-    """The log origin derived from the region name, e.g. `ceir.examplestan.example/log`."""
-    slug = re.sub(r"[^a-z0-9]+", "-", region_name.lower()).strip("-") or "country"
-    return f"ceir.{slug}.example/log"
 
 
 @app.command("init")

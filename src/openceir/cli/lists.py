@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import typer
 
 from openceir.cli import _context
@@ -62,25 +60,11 @@ def generate_cmd(
 
 
 def _snapshot(data_dir: Path, result: RunResult) -> None:
-    """Build the EIR snapshot of this run (openceir.eir.snapshot), if that package is present."""
-    try:
-        from openceir.eir.snapshot import build_snapshot
-    except ImportError:
-        _context.err_console.print("EIR snapshot not built: openceir.eir.snapshot is missing")
-        return
-    run_dir = build_snapshot(
-        data_dir / "eir",
-        blocked=_keyed(result.blacklist.select(["imei_key", "block_date", "reasons"])),
-        notified=_keyed(result.notified),
-        exceptions=_keyed(result.exceptions),
-        run_id=result.path.name,
-    )
+    """Build the EIR snapshot of this run and make it current."""
+    from openceir.eir.from_lists import snapshot_from_run
+
+    run_dir = snapshot_from_run(data_dir, result)
     _context.console.print(f"EIR snapshot {run_dir.name} is current")
-
-
-def _keyed(table: pa.Table) -> pa.Table:
-    """Rows with a 14-digit key (the EIR snapshot is keyed; malformed IMEIs stay in the CSVs)."""
-    return table.filter(pc.is_valid(table["imei_key"]))
 
 
 @app.command("verify")

@@ -12,6 +12,7 @@ is kept in memory, 64 bytes per entry, so proofs cost no disk reads.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -256,3 +257,9 @@ class Log:
 
 
 __all__ = ["Log"]
+
+
+def default_origin(region_name: str) -> str:
+    """The log origin derived from the region name, e.g. `ceir.examplestan.example/log`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", region_name.lower()).strip("-") or "country"
+    return f"ceir.{slug}.example/log"
