@@ -218,8 +218,16 @@ def test_a_long_data_line_in_a_list_names_its_line(settings, engine, tmp_path) -
     assert snapshot(settings, engine) == before
 
 
-def test_malformed_imeis_in_lists_are_kept_and_counted(settings, engine, tmp_path) -> None:
+def test_non_ascii_digits_in_lists_normalise_to_the_same_imei(settings, engine, tmp_path) -> None:
     path = tmp_path / "barred.csv"
     path.write_text("imei\n352099001761481\n٣٥٢٠٩٩٠٠١٧٦١٤٨١\n")
+    result = _import(settings, engine, "barred", path)
+    assert result.counts["malformed_imei"] == 0
+    assert result.counts["duplicates"] == 1 and result.counts["added"] == 1
+
+
+def test_malformed_imeis_in_lists_are_kept_and_counted(settings, engine, tmp_path) -> None:
+    path = tmp_path / "barred.csv"
+    path.write_text("imei\n352099001761481\n35209900176148X\n")
     result = _import(settings, engine, "barred", path)
     assert result.counts["malformed_imei"] == 1 and result.counts["added"] == 2

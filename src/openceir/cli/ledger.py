@@ -19,6 +19,7 @@ from openceir.ledger.foreign_stolen import sync_foreign_stolen
 from openceir.ledger.log import Log, default_origin
 from openceir.ledger.participants import ROLES, add_participant
 from openceir.ledger.storage import write_atomic
+from openceir.store.migrate import current_revision
 
 app = typer.Typer(
     help="The global IMEI ledger: a signed, append-only Merkle log of IMEI events.",
@@ -215,7 +216,14 @@ def follow_cmd(
         f"Peer {name} verified at size {result.size}: {result.new_entries} new entries, "
         f"{result.imported} events imported"
     )
-    synced = sync_foreign_stolen(_context.settings(), engine=_context.engine())
+    engine = _context.engine()
+    if not current_revision(engine):
+        typer.echo(
+            "Stolen list not updated: the store is empty (run: openceir db upgrade, "
+            "then follow again; foreign reports are kept until then)."
+        )
+        return
+    synced = sync_foreign_stolen(_context.settings(), engine=engine)
     if synced is None:
         typer.echo("Stolen list: no change from foreign reports.")
     else:

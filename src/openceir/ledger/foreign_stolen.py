@@ -27,6 +27,8 @@ from openceir.store.registers import StolenRow
 from openceir.store.session import connect, session_scope
 
 FOREIGN = "foreign"
+__all__ = ["FOREIGN", "foreign_state", "stolen_delta", "sync_foreign_stolen"]
+
 COLUMNS = ("imei", "reporting_date", "status", "case_id", "change_type")
 
 
