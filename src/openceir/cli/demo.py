@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
@@ -10,6 +11,8 @@ from rich.table import Table
 from openceir.cli import _context
 from openceir.cli._context import console
 from openceir.demo import run_demo
+from openceir.errors import ConfigError
+from openceir.services import Ports, log_dir, running
 
 
 def register(app: typer.Typer) -> None:
@@ -22,10 +25,20 @@ def register(app: typer.Typer) -> None:
             "--data-dir",
             help="Where to put the demo (default: OPENCEIR_DATA_DIR, else ./ceir-data).",
         ),
+        serve: bool = typer.Option(
+            False,
+            "--serve",
+            help="Then run the web app, N5g-eir and S13 on 127.0.0.1 until Ctrl-C.",
+        ),
+        web_port: int = typer.Option(8000, "--web-port", help="Web app port with --serve."),
+        eir_port: int = typer.Option(8080, "--eir-port", help="N5g-eir port with --serve."),
+        s13_port: int = typer.Option(3868, "--s13-port", help="Diameter S13 port with --serve."),
     ) -> None:
         """Set up a demo CEIR on synthetic data in the data dir and run the pipeline.
 
-        Example: openceir demo --data-dir /tmp/ceir-demo
+        With --serve, the web app, the N5g-eir API and the S13 peer then serve the demo data.
+
+        Example: openceir demo --data-dir /tmp/ceir-demo --serve
         """
         target = (data_dir or _context.settings().data_dir).resolve()
         with console.status("Running the demo…") as status:
@@ -47,3 +60,27 @@ def register(app: typer.Typer) -> None:
             "openceir eir serve --bind 127.0.0.1:8080",
         ):
             console.print(f"  {env} {line}", markup=False, soft_wrap=True)
+        if serve:
+            _serve(report.data_dir, Ports(web_port, eir_port, s13_port))
+
+
+def _serve(data_dir: Path, ports: Ports) -> None:
+    """Run every server on the demo data until Ctrl-C."""
+    with running(data_dir, ports) as procs:
+        console.print(
+            f"Serving the demo (logs in {log_dir(data_dir)}); Ctrl-C stops:", markup=False
+        )
+        for line in (
+            f"web app  http://127.0.0.1:{ports.web}/api/v1/docs",
+            f"N5g-eir  http://127.0.0.1:{ports.eir}/n5g-eir-eic/v1/equipment-status"
+            "?pei=imei-490154203237518",
+            f"S13      127.0.0.1:{ports.s13} (Diameter, TCP)",
+        ):
+            console.print(f"  {line}", markup=False, soft_wrap=True)
+        try:
+            while all(p.poll() is None for p in procs.values()):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            return
+        stopped = sorted(name for name, p in procs.items() if p.poll() is not None)
+        raise ConfigError(f"server stopped unexpectedly: {', '.join(stopped)} (see the logs)")
