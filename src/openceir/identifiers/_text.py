@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from openceir.errors import InvalidIdentifier
 
@@ -75,3 +76,17 @@ def sql_literal(text: str) -> str:
 
 DIGITS = "0123456789"
 HEX = "0123456789ABCDEF"
+
+
+def predicate(validate: Callable[[str], str]) -> Callable[[object], bool]:
+    """A module's `is_valid`: True when its `validate` would succeed; never raises."""
+
+    def is_valid(number: object) -> bool:
+        """True when `validate` would succeed (never raises)."""
+        try:
+            validate(number)  # type: ignore[arg-type]
+        except InvalidIdentifier:
+            return False
+        return True
+
+    return is_valid

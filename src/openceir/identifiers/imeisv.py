@@ -41,13 +41,7 @@ def validate(number: str) -> str:
     return value
 
 
-def is_valid(number: object) -> bool:
-    """True when `validate` would succeed (never raises)."""
-    try:
-        validate(number)  # type: ignore[arg-type]
-    except InvalidIdentifier:
-        return False
-    return True
+is_valid = _text.predicate(validate)
 
 
 def imei(number: str) -> str:

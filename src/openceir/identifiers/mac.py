@@ -42,13 +42,7 @@ def validate(number: str) -> str:
     return "-".join(value[i : i + 2] for i in range(0, len(value), 2)).lower()
 
 
-def is_valid(number: object) -> bool:
-    """True when `validate` would succeed (never raises)."""
-    try:
-        validate(number)  # type: ignore[arg-type]
-    except InvalidIdentifier:
-        return False
-    return True
+is_valid = _text.predicate(validate)
 
 
 def kind(number: str) -> str:

@@ -49,13 +49,7 @@ def validate(number: str) -> str:
         raise InvalidIdentifier(f"MEID {value}: {exc.message}") from None
 
 
-def is_valid(number: object) -> bool:
-    """True when `validate` would succeed (never raises)."""
-    try:
-        validate(number)  # type: ignore[arg-type]
-    except InvalidIdentifier:
-        return False
-    return True
+is_valid = _text.predicate(validate)
 
 
 def check_digit(number: str) -> str:
