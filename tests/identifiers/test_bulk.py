@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -10,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum import imei as stdnum_imei
 
-from openceir.identifiers import bulk, imei
+from openceir.identifiers import bulk, imei, swar
 from openceir.identifiers.findings import codes_from_mask
 
 ADVERSARIAL = [
@@ -120,3 +122,38 @@ def test_property_vectorised_sql_and_scalar_agree(values: list[str]) -> None:
 def test_property_15_digit_validity_matches_python_stdnum(value: str) -> None:
     (ok,) = bulk.imei_keys(np.array([value], dtype="S15"))[1]
     assert bool(ok) == stdnum_imei.is_valid(value) == imei.is_valid(value)
+
+
+# Characters next to the digits in ASCII (/ and :, 0x2F and 0x3A), high nibble 3 but not a
+# digit (; ? > 0x3B-0x3F), NUL and 0xFF: the word-at-a-time path must tell all of them apart.
+near_digits = st.text(
+    alphabet=st.sampled_from(list("0123456789" * 4 + "/:;?>\x00\xff")), max_size=17
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(near_digits, luhn_like), min_size=1, max_size=40))
+def test_property_word_path_agrees_with_scalar_on_bytes_and_str(values: list[str]) -> None:
+    width = max(1, *(len(v) for v in values))
+    as_bytes = np.array([v.encode("latin-1") for v in values], dtype=f"S{width}")
+    as_str = np.array(values, dtype=f"U{width}")
+    # numpy drops trailing NULs from fixed-width items, so compare with what the array holds
+    held = [v.rstrip("\x00") for v in values]
+    s_keys, s_valid = _scalar([v if "\xff" not in v else v.replace("\xff", "ÿ") for v in held])
+    for arr in (as_str, as_bytes):
+        keys, valid = bulk.imei_keys(arr)
+        assert keys.tolist() == s_keys
+        assert valid.tolist() == s_valid
+    raw = as_bytes.view(np.uint8).reshape(len(values), width)
+    plain = swar.plain_imei_keys(raw)[2] if width <= 16 else None
+    if plain is not None:  # the word path takes exactly the rows of 14-16 plain digits
+        assert plain.tolist() == [re.fullmatch(r"[0-9]{14,16}", v) is not None for v in held]
+
+
+def test_word_path_spans_blocks() -> None:
+    n = swar.CHUNK * 2 + 5
+    values = np.array(["490154203237518", "490154203237519", "4901542032375x8"] * n, dtype="S15")
+    keys, valid = bulk.imei_keys(values)
+    assert keys[::3].tolist() == [49015420323751] * n
+    assert valid[::3].all() and not valid[1::3].any()
+    assert (keys[2::3] == -1).all()

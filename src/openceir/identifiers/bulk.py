@@ -29,6 +29,7 @@ import numpy as np
 
 from openceir.identifiers import _text, imei
 from openceir.identifiers.findings import CODES, codes_from_mask, mask_of
+from openceir.identifiers.swar import plain_imei_keys
 
 __all__ = [
     "CODES",
@@ -158,6 +159,34 @@ def imei_keys(values: Iterable[object] | np.ndarray) -> tuple[np.ndarray, np.nda
     arr = _as_array(values)
     if arr.dtype == object:
         return _object_keys(arr)
+    raw = _ascii_matrix(arr)
+    if raw is None:
+        return _general_keys(arr)
+    keys, valid, plain = plain_imei_keys(raw)
+    rest = np.flatnonzero(~plain)
+    if rest.size:
+        keys[rest], valid[rest] = _general_keys(arr[rest])
+    return keys, valid
+
+
+def _ascii_matrix(arr: np.ndarray) -> np.ndarray | None:
+    """The (n, width) byte matrix of a str/bytes array of width <= 16; None when wider.
+
+    Non-ASCII code points become 0xFF, which the plain path never takes for a digit.
+    """
+    n = arr.shape[0]
+    width = arr.dtype.itemsize // (4 if arr.dtype.kind == "U" else 1)
+    if not 1 <= width <= 16:
+        return None
+    arr = np.ascontiguousarray(arr)
+    if arr.dtype.kind == "S":
+        return arr.view(np.uint8).reshape(n, width)
+    codes = arr.view(np.uint32).reshape(n, width)
+    return np.where(codes < 0x80, codes, 0xFF).astype(np.uint8)
+
+
+def _general_keys(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and validity by the per-character path, with the scalar form for the odd rows."""
     keys, valid, _, _, slow = _fast(arr)
     for i in np.flatnonzero(slow):
         item = _scalar_item(arr[i])
