@@ -1,33 +1,14 @@
-"""Identifier forms the importers need, taken from `openceir.identifiers` when it provides them.
+"""Identifier forms the importers use: IMEI keys from `openceir.identifiers`, plus the
+narrower IMSI and MSISDN shapes a DESIGN §5 file must have (digits only, fixed lengths).
 
-The fallbacks below exist only until `openceir.identifiers.bulk` / `.imei` land; they follow
-DESIGN §5 (an IMEI's key is its first 14 digits; 14-16 ASCII digits, else malformed) and
-should be deleted then. TODO(identifiers): move these there.
+The IMEI forms are re-exported, not re-implemented: an IMEI's key is its first 14 digits
+after the identifiers package's normalisation (separators, labels, non-ASCII digits).
 """
 
 from __future__ import annotations
 
-try:  # pragma: no cover - depends on the identifiers package being present
-    from openceir.identifiers.bulk import imei_key_sql
-except ImportError:  # pragma: no cover
-
-    def imei_key_sql(col: str) -> str:
-        """DuckDB expression: the BIGINT key (first 14 digits) of an IMEI, NULL if malformed."""
-        return (
-            f"CASE WHEN regexp_full_match({col}, '[0-9]{{14,16}}') "
-            f"THEN CAST(substr({col}, 1, 14) AS BIGINT) END"
-        )
-
-
-try:  # pragma: no cover
-    from openceir.identifiers.imei import key as imei_key
-except ImportError:  # pragma: no cover
-
-    def imei_key(value: str) -> int | None:
-        """The 14-digit key of an IMEI (or IMEISV), None when it is malformed."""
-        if 14 <= len(value) <= 16 and value.isascii() and value.isdigit():
-            return int(value[:14])
-        return None
+from openceir.identifiers.bulk import imei_key_sql
+from openceir.identifiers.imei import key as imei_key
 
 
 def imsi_sql(col: str) -> str:
