@@ -70,7 +70,15 @@ REGISTERS: dict[str, pa.Schema] = {
         ]
     ),
     "stolen": pa.schema([*_IMEI, ("reporting_date", pa.date32())]),
-    "registration": pa.schema([*_IMEI, ("device_type", pa.string()), ("model", pa.string())]),
+    "registration": pa.schema(
+        [
+            *_IMEI,
+            ("device_type", pa.string()),
+            ("model", pa.string()),
+            ("make", pa.string()),
+            ("radio_interface", pa.string()),
+        ]
+    ),
     "pairing": pa.schema([*_IMEI, ("imsi", pa.string()), ("msisdn", pa.string())]),
     "exempt": pa.schema(_IMEI),
     "barred_imei": pa.schema(_IMEI),
@@ -90,6 +98,8 @@ class Sources:
     registers: dict[str, Any]
     country_mcc: list[str] = field(default_factory=list)
     operator_networks: dict[str, list[str]] = field(default_factory=dict)
+    ledger_dir: Path | None = None
+    """The IMEI ledger's directory, when there may be one (manufacturer bindings, clones)."""
 
     def register(self, name: str) -> Any:
         """One register table (`tac_catalog`, `stolen`, `pairing`, ...) by name."""
@@ -176,7 +186,10 @@ def _array(values: list[Any], kind: pa.DataType) -> pa.Array:
 _REGISTER_SQL: dict[str, tuple[str, str]] = {
     "tac_catalog": ("tac_catalog", "tac, manufacturer, model, device_type, rats, allocation_date"),
     "stolen": ("stolen_list", "imei_key, imei_raw, reporting_date"),
-    "registration": ("registration_list", "imei_key, imei_raw, device_type, model"),
+    "registration": (
+        "registration_list",
+        "imei_key, imei_raw, device_type, model, make, radio_interface",
+    ),
     "pairing": ("pairing_list", "imei_key, imei_raw, imsi, msisdn"),
     "exempt": ("exempt_list", "imei_key, imei_raw"),
     "barred_imei": ("barred_imei_list", "imei_key, imei_raw"),
@@ -242,6 +255,7 @@ def from_store(
         registers=tables,
         country_mcc=list(country_mcc or []),
         operator_networks=dict(operator_networks or {}),
+        ledger_dir=data_dir / "ledger",
     )
 
 
