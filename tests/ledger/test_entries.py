@@ -135,3 +135,33 @@ def test_validate_imei_checks_the_luhn_digit() -> None:
     wrong = IMEI1[:-1] + str((int(IMEI1[-1]) + 1) % 10)
     with pytest.raises(InputError, match="wrong check digit"):
         entries.validate_imei(wrong)
+
+
+def binding(**extra: object) -> dict[str, object]:
+    return {
+        "type": "device_manufactured",
+        "imeis": [IMEI1],
+        "serial_hash": hashlib.sha256(b"R58N12345").hexdigest(),
+        "model": "Galaxy A15",
+        "time": TIME,
+        **extra,
+    }
+
+
+def test_manufacturer_binding_may_carry_the_factory_software_version() -> None:
+    entry = entries.sign_event(binding(software_version="07"), MAKER)
+    assert entries.check_entry(entry, REGISTRY)["software_version"] == "07"
+    assert "software_version" not in entries.check_entry(
+        entries.sign_event(binding(), MAKER), REGISTRY
+    )
+
+
+@pytest.mark.parametrize("svn", ["7", "99", "0a", "123", 7])
+def test_manufacturer_binding_software_version_is_two_digits_not_99(svn: object) -> None:
+    with pytest.raises(InputError, match="software_version"):
+        entries.sign_event(binding(software_version=svn), MAKER)
+
+
+def test_software_version_belongs_to_the_manufacturer_binding_only() -> None:
+    with pytest.raises(InputError, match="not a field of a reported_stolen event"):
+        entries.sign_event(stolen(software_version="07"), POLICE)

@@ -145,3 +145,21 @@ def test_index_torn_by_a_crash_is_repaired(ledger, keys) -> None:
     again = ImeiLedger.open(root)
     assert again.index.lookup(imei(1)) == [1]
     assert all("\t" in line for line in (root / "index/imei.tsv").read_text().splitlines())
+
+
+def test_manufacturer_binding_is_the_latest_device_manufactured_event(ledger, keys) -> None:
+    maker = note.generate_key("maker.example")
+    add_participant(ledger.log.files.root, maker.verifier.vkey, ["manufacturer"])
+    made = {
+        "type": "device_manufactured",
+        "imeis": [imei(1), imei(2)],
+        "serial_hash": "ab" * 32,
+        "model": "Model X",
+        "time": TIME,
+    }
+    append_event(ledger, made, maker)
+    append_event(ledger, {**made, "software_version": "04"}, maker)
+    append_event(ledger, stolen(1), keys["police"])
+    assert ledger.manufacturer_binding(imei(1))["software_version"] == "04"
+    assert ledger.manufacturer_binding(imei(2))["model"] == "Model X"
+    assert ledger.manufacturer_binding(imei(3)) is None

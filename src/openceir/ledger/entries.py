@@ -4,10 +4,12 @@ An entry is a C2SP signed note (see `note`) whose text is one line of canonical 
 newline, signed by the participant named in its `participant` field. Canonical JSON is
 RFC 8785 (JCS) for the subset allowed here (ASCII keys; strings, integers and lists; no
 floats): keys sorted, no insignificant whitespace, UTF-8. Every event has `v` (1), `type`,
-`participant` and `time` (RFC 3339 UTC, seconds), plus the fields of its type:
+`participant` and `time` (RFC 3339 UTC, seconds), plus the fields of its type (optional
+ones may be left out):
 
     tac_allocated        tac, manufacturer, model
     device_manufactured  imeis, serial_hash, model   (binds a device's IMEIs to its serial)
+                         optional software_version   (the SVN it left the factory with)
     device_registered    imeis, reference            device_deregistered  imeis, reference
     reported_stolen      imeis, case                 recovered            imeis, case
     blocked              imeis, reason               unblocked            imeis, reason
@@ -47,6 +49,13 @@ _FIELDS: dict[str, dict[str, str]] = {
     "blocked": {"imeis": "imeis", "reason": "reason"},
     "unblocked": {"imeis": "imeis", "reason": "reason"},
 }
+_OPTIONAL: dict[str, dict[str, str]] = {
+    # The manufacturer binding: the software version (SVN, the last two digits of the
+    # IMEISV, 3GPP TS 23.003 §6.2.2) the device left the factory with. Clone differentiation
+    # reads it (openceir.classify.clones): a SIM whose device reports another version, while
+    # another SIM's reports the bound one, is in a different device.
+    "device_manufactured": {"software_version": "svn"},
+}
 _COMMON = {"v", "type", "participant", "time"}
 _PERSONAL = re.compile(
     r"imsi|msisdn|phone|mobile_number|e-?mail|name|owner|subscriber|address|passport|"
@@ -57,6 +66,7 @@ _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _TAC = re.compile(r"[0-9]{8}")
 _IMEI = re.compile(r"[0-9]{15}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_SVN = re.compile(r"[0-9]{2}")
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}")
 _PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ().-]{8,}[0-9]")
 _DIGIT_RUN = re.compile(r"[0-9]{10,}")
@@ -97,6 +107,8 @@ def _check_text(field: str, value: Any, kind: str) -> None:
             raise _bad(field, "a TAC is 8 digits")
     elif kind == "sha256" and not _SHA256.fullmatch(value):
         raise _bad(field, "must be a SHA-256 hash as 64 lowercase hex digits")
+    elif kind == "svn" and (not _SVN.fullmatch(value) or value == "99"):
+        raise _bad(field, "a software version number is 2 digits, 00 to 98 (99 is reserved)")
 
 
 def validate_imei(value: Any, field: str = "imeis") -> str:
@@ -116,8 +128,9 @@ def validate_event(event: Any) -> Event:
     if kind not in _FIELDS:
         raise _bad("type", f"{kind!r} is not one of {', '.join(sorted(_FIELDS))}")
     fields = _FIELDS[kind]
+    optional = _OPTIONAL.get(kind, {})
     for key in event:
-        if key in _COMMON or key in fields:
+        if key in _COMMON or key in fields or key in optional:
             continue
         if _PERSONAL.search(str(key)):
             raise _bad(str(key), "personal data is not allowed on the ledger")
@@ -148,6 +161,9 @@ def validate_event(event: Any) -> Event:
                 raise _bad(key, "lists an IMEI twice")
         else:
             _check_text(key, value, field_kind)
+    for key, field_kind in optional.items():
+        if key in event:
+            _check_text(key, event[key], field_kind)
     return event
 
 

@@ -142,6 +142,15 @@ class ImeiLedger:
         entries.validate_imei(imei, "imei")
         return [(i, self.event(i)) for i in self.index.lookup(imei)]
 
+    def manufacturer_binding(self, imei: str) -> dict[str, Any] | None:
+        """The latest `device_manufactured` event about an IMEI (its manufacturer binding:
+        model, serial hash, software version when given), or None when it has none."""
+        for index in reversed(self.index.lookup(entries.validate_imei(imei, "imei"))):
+            event = self.event(index)
+            if event["type"] == "device_manufactured":
+                return event
+        return None
+
     def latest_index(self, imei: str) -> int:
         """The index of the latest event about an IMEI, or NotFound."""
         found = self.index.lookup(entries.validate_imei(imei, "imei"))
