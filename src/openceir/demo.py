@@ -18,9 +18,8 @@ from sqlalchemy import Engine, select
 from openceir.classify.rules import load as load_rules
 from openceir.classify.run import classify
 from openceir.eir.from_lists import snapshot_from_run
-from openceir.errors import InputError
 from openceir.identifiers import imei as imei_id
-from openceir.ingest import run_import
+from openceir.ingest import Planned, import_many, plan_directory
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger
 from openceir.ledger.log import Log, default_origin
@@ -38,13 +37,6 @@ from openceir.store.session import connect, session_scope
 SUBSCRIBERS = 3_000
 DAYS = 30
 SEED = 7
-REGISTERS = ("tac", "registration", "stolen", "pairing")
-REGISTER_FILES = {
-    "tac": "tac_catalog.csv",
-    "registration": "registration.csv",
-    "stolen": "stolen.csv",
-    "pairing": "pairing.csv",
-}
 
 DEMO_CONFIG = """\
 # Written by `openceir demo`: a made-up country with three operators.
@@ -130,32 +122,32 @@ def run_demo(
     dump_rows = summary.rows.get("operator_dump", 0)
     report.add("simulate", f"{dump_rows:,} dump rows from {start} in {incoming}")
 
-    imported = skipped = 0
-    for kind in REGISTERS:
-        progress(f"importing the {kind} list")
-        result = run_import(
-            settings, kind, incoming / REGISTER_FILES[kind], engine=engine, today=today
-        )
-        fresh = result.status != "unchanged"
-        imported, skipped = imported + fresh, skipped + (not fresh)
-    dumps = sorted((incoming / "operators").glob("*/*.csv"))
-    rows = 0
-    rejected: list[str] = []
-    for index, path in enumerate(dumps, 1):
-        progress(f"importing operator dumps ({index}/{len(dumps)})")
-        try:
-            result = run_import(
-                settings, "operator", path, operator_id=path.parent.name, engine=engine, today=today
-            )
-        except InputError as exc:  # a data-quality check refused the file, as it should
-            rejected.append(f"{path.name}: {exc.reason.split(';')[0]}")
-            continue
-        fresh = result.status != "unchanged"
-        imported, skipped = imported + fresh, skipped + (not fresh)
-        rows += result.rows_valid
+    planned, _truth = plan_directory(incoming)
+    dump_files = [p for p in planned if p.kind == "operator"]
+
+    def importing(item: Planned, stage: str) -> None:
+        if stage != "hashing":
+            return
+        if item.kind == "operator":
+            index = dump_files.index(item) + 1
+            progress(f"importing operator dumps ({index}/{len(dump_files)})")
+        else:
+            progress(f"importing the {item.kind} list")
+
+    outcomes = import_many(settings, planned, engine=engine, today=today, progress=importing)
+    dumps = len(dump_files)
+    imported = sum(o.status == "imported" for o in outcomes)
+    skipped = sum(o.status == "unchanged" for o in outcomes)
+    rows = sum(o.result.rows_valid for o in outcomes if o.result and o.planned.kind == "operator")
+    # A data-quality check refusing a file (the injected leading-zero loss) is what should happen.
+    rejected = [
+        f"{o.planned.path.name}: {getattr(o.error, 'reason', str(o.error)).split(';')[0]}"
+        for o in outcomes
+        if o.error is not None
+    ]
     report.add(
         "import",
-        f"{len(REGISTERS)} registers and {len(dumps)} operator dumps: {imported} imported, "
+        f"{len(planned) - dumps} registers and {dumps} operator dumps: {imported} imported, "
         f"{skipped} already there, {len(rejected)} refused; {rows:,} dump rows into the lake",
     )
     for line in rejected:

@@ -13,8 +13,9 @@ from rich.table import Table
 
 from openceir.cli import _context
 from openceir.cli._context import console
-from openceir.errors import InputError
+from openceir.errors import ConfigError, InputError
 from openceir.ingest import SOURCES, SPECS, ImportResult, run_import
+from openceir.ingest import batch as _batch
 from openceir.ingest import jobs as _jobs
 
 app = typer.Typer(
@@ -96,6 +97,71 @@ def _run(kind: str, file: Path, options: dict[str, Any], checks: tuple[str, ...]
     _render(result)
 
 
+def _run_many(
+    planned: list[_batch.Planned], options: dict[str, Any], checks: tuple[str, ...]
+) -> None:
+    """Import several files, one job each, under one progress bar; a table at the end.
+
+    Exits 1 (after importing the others) when any file failed, naming each with its error.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    disabled = [name for name in checks if options.get(f"disable_{name}")]
+    sizes = {item.path: item.path.stat().st_size for item in planned}
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.fields[files]} files"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("importing", total=sum(sizes.values()) or 1, files=len(planned))
+        done = [0]
+
+        def progress(item: _batch.Planned, stage: str) -> None:
+            if stage == "done":
+                done[0] += 1
+                bar.update(task, advance=sizes[item.path])
+                bar.update(task, description=f"{done[0]}/{len(planned)} files")
+            else:
+                bar.update(task, description=f"{item.path.name}: {stage}")
+
+        outcomes = _batch.import_many(
+            _context.settings(),
+            planned,
+            engine=_context.engine(),
+            disable=disabled,
+            thresholds=_thresholds(options.get("threshold") or []),
+            delta=bool(options.get("delta")),
+            today=options.get("today"),
+            progress=progress,
+        )
+    table = Table(title="Imports")
+    table.add_column("file", overflow="fold")
+    for column in ("kind", "operator", "status"):
+        table.add_column(column)
+    for column in ("rows", "job", "seconds"):
+        table.add_column(column, justify="right")
+    for o in outcomes:
+        r = o.result
+        table.add_row(
+            o.planned.path.name,
+            o.planned.kind,
+            o.planned.operator_id or "",
+            o.status if o.status != "failed" else "[red]FAILED[/red]",
+            f"{r.rows_valid:,}" if r and o.status == "imported" else "",
+            str(r.job_id) if r and r.job_id is not None else "",
+            f"{r.seconds:.1f}" if r else "",
+        )
+    console.print(table)
+    for o in outcomes:
+        if o.error is not None:
+            console.print(f"FAILED {o.planned.path}: {o.error}", markup=False, soft_wrap=True)
+    console.print(_batch.summary(outcomes), markup=False, soft_wrap=True)
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
 def _disable_params(checks: tuple[str, ...]) -> list[inspect.Parameter]:
     return [
         inspect.Parameter(
@@ -131,9 +197,27 @@ FILE = inspect.Parameter(
 )
 
 
+FILES = inspect.Parameter(
+    "files",
+    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    default=typer.Argument(
+        ...,
+        metavar="FILE",
+        help="Dumps: .csv, .csv.gz or .zip files, directories (every such file below) "
+        "or quoted globs ('alpha_202611*.csv.gz').",
+    ),
+    annotation=list[Path],
+)
+
+
 def _operator_command() -> None:
     def command(**options: Any) -> None:
-        _run("operator", options["file"], options, OPERATOR_CHECKS)
+        paths = options["files"]
+        if len(paths) == 1 and Path(paths[0]).is_file():
+            _run("operator", Path(paths[0]), options, OPERATOR_CHECKS)
+            return
+        planned = _batch.plan_files("operator", paths, options["operator_id"])
+        _run_many(planned, options, OPERATOR_CHECKS)
 
     operator = inspect.Parameter(
         "operator_id",
@@ -142,13 +226,16 @@ def _operator_command() -> None:
         annotation=str,
     )
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [operator, FILE, *_disable_params(OPERATOR_CHECKS), THRESHOLD]
+        [operator, FILES, *_disable_params(OPERATOR_CHECKS), THRESHOLD]
     )
     command.__doc__ = (
-        "Import an operator data dump (date,imei,imsi,msisdn,rat[,imeisv,cell,lat,lon,time]) "
+        "Import operator data dumps (date,imei,imsi,msisdn,rat[,imeisv,cell,lat,lon,time]) "
         "into the lake, merging each day into its month. A DIRBS-style name "
-        "<op>_<YYYYMMDD>_<YYYYMMDD> sets the expected date range.\n\n"
-        f"Example: {SOURCES['operator'].example}"
+        "<op>_<YYYYMMDD>_<YYYYMMDD> sets the expected date range. Several files, a "
+        "directory or a glob: each file is its own atomic job; a failed file is reported "
+        "and the others still import (exit 1 if any failed).\n\n"
+        f"Example: {SOURCES['operator'].example}\n\n"
+        "Example: openceir import operator alpha incoming/operators/alpha/"
     )
     app.command("operator")(command)
 
@@ -196,7 +283,78 @@ def _list_command(kind: str) -> None:
     app.command(kind)(command)
 
 
+def _all_command() -> None:
+    both = tuple(dict.fromkeys((*OPERATOR_CHECKS, *LIST_CHECKS)))
+
+    def command(**options: Any) -> None:
+        raw = options.get("today")
+        if raw:
+            try:
+                options["today"] = date.fromisoformat(raw)
+            except ValueError:
+                raise InputError(f"{raw!r}: expected YYYY-MM-DD", field="date") from None
+        directory = options["directory"]
+        planned, unknown = _batch.plan_directory(directory)
+        settings = _context.settings()
+        wanted = sorted({p.operator_id for p in planned if p.operator_id})
+        missing = [op for op in wanted if op not in {o.id for o in settings.operators}]
+        declared = directory / "openceir.toml"
+        if missing and declared.is_file() and not settings.operators:
+            raise ConfigError(
+                f"no operators are configured, and {declared} (written by openceir simulate) "
+                f"declares them; run: OPENCEIR_CONFIG={declared} openceir db upgrade, then "
+                "this command again with the same OPENCEIR_CONFIG"
+            )
+        if not planned:
+            raise InputError(
+                "nothing to import: no register list (tac_catalog, stolen, ...) and no "
+                "operator dump named <op>_<YYYYMMDD>_<YYYYMMDD>",
+                source=str(directory),
+            )
+        if unknown:
+            shown = ", ".join(str(p.relative_to(directory)) for p in unknown[:5])
+            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            console.print(
+                f"Skipping {len(unknown)} files not named like an import: {shown}{more}",
+                markup=False,
+                soft_wrap=True,
+            )
+        _run_many(planned, options, both)
+
+    directory = inspect.Parameter(
+        "directory",
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        default=typer.Argument(
+            ..., help="The directory, e.g. what openceir simulate wrote.", file_okay=False
+        ),
+        annotation=Path,
+    )
+    today = inspect.Parameter(
+        "today",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=typer.Option(
+            None, "--date", help="Date register changes take effect (YYYY-MM-DD; default today)."
+        ),
+        annotation=str | None,
+    )
+    command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [directory, today, *_disable_params(both), THRESHOLD]
+    )
+    command.__doc__ = (
+        "Import every file in a directory: the TAC catalog first, then the register lists "
+        "(stolen, registration, pairing, exempt/golden_list, barred, barred_tac, "
+        "monitoring), then operator dumps named <op>_<YYYYMMDD>_<YYYYMMDD> in date order, "
+        "each for the operator its name starts with. Each file is its own atomic job; "
+        "files already imported are skipped; a failed file is reported and the others "
+        "still import (exit 1 if any failed). Other files (simulate's truth/) are listed "
+        "and left alone.\n\n"
+        "Example: openceir import all incoming/"
+    )
+    app.command("all")(command)
+
+
 _operator_command()
+_all_command()
 for _kind in SOURCES:
     if _kind != "operator":
         _list_command(_kind)

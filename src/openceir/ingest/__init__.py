@@ -3,9 +3,11 @@
 `run_import(settings, kind, path, ...)` reads a `.csv`, `.csv.gz` or `.zip`, validates every
 row, runs the data-quality checks (DESIGN §5), stages, commits atomically and records the
 import job; `SOURCES` lists the kinds (operator, tac, stolen, registration, pairing, exempt,
-barred, barred-tac, monitoring).
+barred, barred-tac, monitoring). `import_many` imports many files, one job each, and
+`plan_directory` orders what `openceir simulate` (or a DIRBS drop) wrote.
 """
 
+from openceir.ingest.batch import Outcome, Planned, import_many, plan_directory, plan_files
 from openceir.ingest.checks import SPECS, CheckResult
 from openceir.ingest.pipeline import (
     KIND_ALIASES,
@@ -26,7 +28,12 @@ __all__ = [
     "CheckResult",
     "Hooks",
     "ImportResult",
+    "Outcome",
+    "Planned",
     "ensure_schema",
+    "import_many",
+    "plan_directory",
+    "plan_files",
     "rats_from_bands",
     "reconcile",
     "run_import",

@@ -44,7 +44,12 @@ HISTORY = 5
 """How many earlier imports of the operator the volume_drop check averages over."""
 
 
-def _stem(name: str) -> str:
+def stem(name: str) -> str:
+    """A file name without its .csv/.txt/.gz/.zip endings.
+
+    >>> stem("alpha_20261101_20261101.csv.gz")
+    'alpha_20261101_20261101'
+    """
     for suffix in (".gz", ".zip", ".csv", ".txt"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
@@ -57,7 +62,7 @@ def operator_from_name(name: str) -> str | None:
     >>> operator_from_name("beta_20261101_20261101.zip")
     'beta'
     """
-    match = DIRBS_NAME.match(_stem(name))
+    match = DIRBS_NAME.match(stem(name))
     return match["op"] if match else None
 
 
@@ -69,7 +74,7 @@ def date_range_from_name(name: str) -> tuple[date, date] | None:
     >>> date_range_from_name("dump.csv") is None
     True
     """
-    match = DIRBS_NAME.match(_stem(name))
+    match = DIRBS_NAME.match(stem(name))
     if not match:
         return None
     try:
@@ -379,5 +384,6 @@ __all__ = [
     "operator_from_name",
     "rows_select",
     "stage",
+    "stem",
     "write_lake",
 ]
