@@ -44,5 +44,5 @@ def test_evidence_lines_read_as_sentences() -> None:
     assert lines == [
         "duplicate threshold (distinct SIM cards (IMSIs): 3; networks: alpha, beta)",
         "nothing tells the genuine device apart",
-        "SIMs treated as clones: a, b",
+        "SIMs treated as duplicated: a, b",
     ]

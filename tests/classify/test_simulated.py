@@ -8,6 +8,7 @@ figures are printed (run with `-s` to see them) and held to floors.
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
@@ -171,16 +172,38 @@ def test_stolen_phones_are_all_classified(classified) -> None:
 
 
 def test_clone_differentiation_keeps_the_genuine_sim(classified) -> None:
+    """Genuine devices sharing an IMEI with clones keep service: no genuine pair is ever
+    marked a clone; the undecided (every pair treated as duplicated) are counted apart."""
     out, _, _, current = classified
     with (out / "truth" / "clones.csv").open(newline="") as fh:
-        genuine = {_id(r["imei"]): r["genuine_imsi"] for r in csv.DictReader(fh)}
-    decided = right = 0
+        truth = {
+            _id(r["imei"]): (r["genuine_imsi"], set(r["clone_imsis"].split("|")))
+            for r in csv.DictReader(fh)
+        }
+    decided = kept = wrongly_marked = undecided = clones_marked = clones_kept = 0
+    bases: dict[str, int] = {}
     for row in current:
-        if row["condition"] != "clone" or not row["genuine_imsis"]:
+        key = f"{row['imei_key']:014d}" if row["imei_key"] is not None else None
+        if row["condition"] != "clone" or key not in truth:
             continue
-        key = f"{row['imei_key']:014d}"
-        if key in genuine:
-            decided += 1
-            right += genuine[key] in row["genuine_imsis"]
-    print(f"\nclone differentiation: decided={decided} genuine kept={right}")
-    assert decided > 0 and right / decided >= 0.8
+        genuine, clones = truth[key]
+        if not row["genuine_imsis"]:
+            undecided += 1
+            continue
+        decided += 1
+        for basis in json.loads(row["evidence"])["clones"]["bases"]:
+            bases[basis] = bases.get(basis, 0) + 1
+        kept += genuine in row["genuine_imsis"]
+        wrongly_marked += genuine in (row["clone_imsis"] or [])
+        clones_marked += len(clones & set(row["clone_imsis"] or []))
+        clones_kept += len(clones & set(row["genuine_imsis"]))
+    print(
+        f"\nclone differentiation: cloned IMEIs={len(truth)} decided={decided} "
+        f"genuine kept={kept} genuine pairs wrongly marked as clones={wrongly_marked} "
+        f"undecided (all pairs treated as duplicated)={undecided} "
+        f"clone pairs marked={clones_marked} clone pairs kept in service={clones_kept} "
+        f"evidence used={dict(sorted(bases.items()))}"
+    )
+    assert wrongly_marked == 0
+    assert decided > 0 and kept == decided and clones_kept == 0
+    assert decided >= 0.8 * (decided + undecided)

@@ -1,34 +1,145 @@
 """Clone differentiation (ITU-T Q.5052 §9, deciding the genuine device): for a duplicated
 IMEI, which (IMEI, IMSI) pairs are the genuine device and which are clones.
 
-Evidence, strongest first: pairing (the IMSI is paired with the IMEI on the pairing list);
-continuity of use (one IMSI used steadily, on `min_steady_days` days or more, for at least
-`min_lead_days` before any other IMSI appeared); RAT consistency with the model (an IMSI
-seen on a RAT no TAC of the model supports is a clone). The registration list carries no
-IMSI and the ledger has no manufacturer binding yet, so neither can decide here. When
-nothing decides, every pair is treated as duplicated and the evidence says so.
+Evidence, strongest first (`ORDER`):
+
+1. registration: the device the IMEI is registered for (registration list: make, model,
+   radio interfaces). A SIM that used the IMEI on a radio technology that device lacks is in
+   another device. The list names no owner or SIM, so it rules SIMs out, never in.
+2. pairing: a SIM paired with the IMEI on the pairing list is the owner's.
+3. manufacturer binding: the ledger's `device_manufactured` event (model, and optionally the
+   software version the device left the factory with). A SIM that used a radio technology the
+   bound model lacks, or whose device reports another software version while another SIM's
+   device reports the bound one, is in another device.
+4. continuity of use: the SIM used steadily (`min_steady_days` days or more) for at least
+   `min_lead_days` before any other SIM appeared is the genuine device.
+5. IMEISV and RAT consistency: a SIM whose device reports a software version the device in
+   use first never reported, or that used a radio technology no TAC of the model supports,
+   is in another device.
+
+Registration, binding, IMEISV and RAT consistency rule SIMs out; pairing and continuity name
+the genuine SIM. Each kind is applied strongest first to the SIMs still in question. The
+first kind that names the genuine SIM decides; weaker evidence that points elsewhere is
+stated, not followed. A single SIM left after the others were ruled out is the genuine one.
+When a kind would rule out every SIM still in question, the evidence conflicts; when several
+SIMs remain and nothing names one, the evidence cannot decide. Either way no SIM is kept:
+every pair is treated as duplicated, and the explanation says why.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import ibis
 import pyarrow as pa
+from stdnum import luhn
+
+from openceir.lake.rat import GENERATIONS
+
+ORDER = ("registration", "pairing", "binding", "continuity", "imeisv", "rat_consistency")
+"""Kinds of evidence, strongest first (issue #4: registration, pairing, manufacturer binding,
+continuity of use, IMEISV and RAT consistency with the model)."""
+
+_WORDS = {
+    "registration": "registration",
+    "pairing": "pairing",
+    "binding": "the manufacturer binding",
+    "continuity": "continuity of use",
+    "imeisv": "the software versions",
+    "rat_consistency": "the radio technologies",
+}
+
+LTE, LTE_VARIANTS = 4, 16 | 32
+_INTERFACES = (
+    (1, re.compile(r"\b(E?GSM|GPRS|EDGE|DCS|PCS|2G)\b", re.I)),
+    (2, re.compile(r"\b(WCDMA|UMTS|HS[DU]?PA\+?|TD-?SCDMA|3G)\b", re.I)),
+    (LTE, re.compile(r"\b(LTE|E-?UTRAN?|4G)\b(?!-M)", re.I)),
+    (8, re.compile(r"\b(NR|5G)\b", re.I)),
+    (16, re.compile(r"\bNB-?IoT\b", re.I)),
+    (32, re.compile(r"\b(LTE-M|CAT-?M1?|eMTC)\b", re.I)),
+)
+
+
+def interface_mask(text: str | None) -> int | None:
+    """The RAT bitmask (openceir.lake.rat) of a registration's radio interface text.
+
+    >>> interface_mask("GSM,WCDMA,LTE")
+    55
+    >>> interface_mask("2G|3G"), interface_mask("NB-IoT"), interface_mask("") is None
+    (3, 16, True)
+    """
+    mask = 0
+    for bit, pattern in _INTERFACES:
+        if text and pattern.search(text):
+            mask |= bit
+    if mask & LTE:
+        mask |= LTE_VARIANTS  # the convention of sources.LTE_VARIANTS
+    return mask or None
+
+
+def rat_words(mask: int) -> str:
+    """`2G, 4G` for a RAT bitmask; NB-IoT and LTE-M are named only without 4G (whose
+    variants they are taken to be)."""
+    if mask & LTE:
+        mask &= ~LTE_VARIANTS
+    return ", ".join(name for bit, name in GENERATIONS.items() if mask & bit) or "none"
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)
 class ImsiUse:
-    """How one IMSI used one IMEI: first and last day, the days seen, the RATs."""
+    """How one IMSI used one IMEI: first and last day, the days seen, the RATs, and the
+    software versions (SVN, the IMEISV's last two digits) its device reported."""
 
     imsi: str
     first_seen: date
     last_seen: date
     days: frozenset[date]
     rats: int
+    svns: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Registered:
+    """The device an IMEI is registered for: make, model and its radio technologies."""
+
+    make: str | None = None
+    model: str | None = None
+    rats: int | None = None
+
+    def words(self) -> str:
+        name = " ".join(t for t in (self.make, self.model) if t) or "a device"
+        return name if self.rats is None else f"{name} ({rat_words(self.rats)})"
+
+
+@dataclass(frozen=True)
+class Binding:
+    """The manufacturer binding on the ledger: model, its RATs, the factory software version."""
+
+    model: str
+    rats: int | None = None
+    software_version: str | None = None
+    participant: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one kind of evidence says: the SIMs that may be the genuine device (`keep`),
+    whether it names them (pairing, continuity) or only rules the others out, and why."""
+
+    kind: str
+    keep: frozenset[str]
+    names: bool
+    why: str
 
 
 def uses_from_rows(rows: list[dict[str, Any]]) -> dict[int, list[ImsiUse]]:
@@ -37,11 +148,19 @@ def uses_from_rows(rows: list[dict[str, Any]]) -> dict[int, list[ImsiUse]]:
     for r in rows:
         k = (r["imei_key"], r["imsi"])
         a = acc.setdefault(
-            k, {"first": r["first_seen"], "last": r["last_seen"], "days": set(), "rats": 0}
+            k,
+            {
+                "first": r["first_seen"],
+                "last": r["last_seen"],
+                "days": set(),
+                "rats": 0,
+                "sv": set(),
+            },
         )
         a["first"] = min(a["first"], r["first_seen"])
         a["last"] = max(a["last"], r["last_seen"])
         a["rats"] |= r["rat_mask"] or 0
+        a["sv"].update(sv[-2:] for sv in r.get("imeisv") or () if sv and len(sv) == 16)
         year, month = (int(x) for x in r["month"].split("-"))
         mask = r["day_mask"] or 0
         for d in range(31):
@@ -49,81 +168,284 @@ def uses_from_rows(rows: list[dict[str, Any]]) -> dict[int, list[ImsiUse]]:
                 a["days"].add(date(year, month, d + 1))
     out: dict[int, list[ImsiUse]] = defaultdict(list)
     for (key, imsi), a in acc.items():
-        out[key].append(ImsiUse(imsi, a["first"], a["last"], frozenset(a["days"]), a["rats"]))
+        out[key].append(
+            ImsiUse(
+                imsi, a["first"], a["last"], frozenset(a["days"]), a["rats"], frozenset(a["sv"])
+            )
+        )
     return out
+
+
+def _sims(imsis: Iterable[str]) -> str:
+    got = sorted(imsis)
+    return ("SIM " if len(got) == 1 else "SIMs ") + ", ".join(got)
+
+
+def _rats_outside(uses: list[ImsiUse], allowed: int) -> dict[str, int]:
+    return {u.imsi: u.rats & ~allowed for u in uses if u.rats & ~allowed}
+
+
+def _outside_words(odd: dict[str, int]) -> str:
+    return "; ".join(
+        f"{_sims([imsi])} used {rat_words(mask)}" for imsi, mask in sorted(odd.items())
+    )
+
+
+def _registration(uses: list[ImsiUse], reg: Registered | None) -> Verdict | None:
+    if reg is None or not reg.rats:
+        return None
+    odd = _rats_outside(uses, reg.rats)
+    if not odd:
+        return None
+    keep = frozenset(u.imsi for u in uses) - set(odd)
+    return Verdict(
+        "registration",
+        keep,
+        False,
+        f"the IMEI is registered for {reg.words()}, but {_outside_words(odd)}, which that "
+        f"device does not have: {'that SIM is' if len(odd) == 1 else 'those SIMs are'} "
+        "in another device",
+    )
+
+
+def _pairing(uses: list[ImsiUse], paired: set[str] | None) -> Verdict | None:
+    got = frozenset(paired or ()) & {u.imsi for u in uses}
+    if not got or len(got) == len(uses):
+        return None
+    return Verdict(
+        "pairing",
+        got,
+        True,
+        f"{_sims(got)} {'is' if len(got) == 1 else 'are'} paired with this IMEI on the "
+        "pairing list",
+    )
+
+
+def _binding(uses: list[ImsiUse], binding: Binding | None) -> Verdict | None:
+    if binding is None:
+        return None
+    by = f" ({binding.participant})" if binding.participant else ""
+    made = (
+        f"the manufacturer{by} recorded on the ledger that this IMEI was made as a {binding.model}"
+    )
+    facts, out = [], set()
+    if binding.rats:
+        odd = _rats_outside(uses, binding.rats)
+        if odd:
+            facts.append(f"{_outside_words(odd)}, which that model does not have")
+            out |= set(odd)
+    sv = binding.software_version
+    if sv and any(sv in u.svns for u in uses):
+        other = {u.imsi: u.svns for u in uses if u.svns and sv not in u.svns}
+        if other:
+            shown = "; ".join(
+                f"{_sims([i])}'s device reports software version {', '.join(sorted(v))}"
+                for i, v in sorted(other.items())
+            )
+            with_sv = sorted(u.imsi for u in uses if sv in u.svns)
+            facts.append(f"{shown}, while {_sims(with_sv)}'s reports the factory version {sv}")
+            out |= set(other)
+    if not out:
+        return None
+    return Verdict(
+        "binding",
+        frozenset(u.imsi for u in uses) - out,
+        False,
+        f"{made}{f' with software version {sv}' if sv else ''}, but {'; '.join(facts)}",
+    )
+
+
+def _continuity(uses: list[ImsiUse], lead_days: int, steady_days: int) -> Verdict | None:
+    if len(uses) < 2:
+        return None
+    first, *others = sorted(uses, key=lambda u: (u.first_seen, u.imsi))
+    dup_start = min(u.first_seen for u in others)
+    before = [d for d in first.days if d < dup_start]
+    if (dup_start - first.first_seen).days < lead_days or len(before) < steady_days:
+        return None
+    return Verdict(
+        "continuity",
+        frozenset([first.imsi]),
+        True,
+        f"{_sims([first.imsi])} used the IMEI on {len(before)} days from {first.first_seen} "
+        f"before another SIM appeared on {dup_start}",
+    )
+
+
+def _imeisv(uses: list[ImsiUse]) -> Verdict | None:
+    if len(uses) < 2:
+        return None
+    first, *others = sorted(uses, key=lambda u: (u.first_seen, u.imsi))
+    if not first.svns or first.first_seen >= min(u.first_seen for u in others):
+        return None
+    other = {u.imsi: u.svns for u in others if u.svns and not u.svns & first.svns}
+    if not other:
+        return None
+    shown = "; ".join(
+        f"{_sims([i])}'s device reports {', '.join(sorted(v))}" for i, v in sorted(other.items())
+    )
+    return Verdict(
+        "imeisv",
+        frozenset(u.imsi for u in uses) - set(other),
+        False,
+        f"the device in use first ({_sims([first.imsi])}, from {first.first_seen}) reports "
+        f"software version {', '.join(sorted(first.svns))}; {shown}: a different device",
+    )
+
+
+def _rat_consistency(uses: list[ImsiUse], model_rats: int | None) -> Verdict | None:
+    if not model_rats:
+        return None
+    odd = _rats_outside(uses, model_rats)
+    if not odd:
+        return None
+    return Verdict(
+        "rat_consistency",
+        frozenset(u.imsi for u in uses) - set(odd),
+        False,
+        f"{_outside_words(odd)}, which the model of this TAC does not support "
+        f"({rat_words(model_rats)})",
+    )
 
 
 def decide(
     uses: list[ImsiUse],
     *,
+    registered: Registered | None = None,
     paired: set[str] | None = None,
+    binding: Binding | None = None,
     model_rats: int | None = None,
-    min_lead_days: int = 7,
-    min_steady_days: int = 5,
+    min_lead_days: int = 4,
+    min_steady_days: int = 3,
 ) -> dict[str, Any]:
     """Tell the genuine pairs from the clones of one duplicated IMEI; pure.
 
-    Returns `decided`, `basis`, `genuine_imsis`, `clone_imsis` and `explanation` (words).
+    Returns `decided`, `basis` (the kind of evidence that decided), `bases` (every kind that
+    ruled SIMs out or named the genuine one, strongest first), `conflict`, `genuine_imsis`,
+    `clone_imsis` (every SIM when undecided) and `explanation` (sentences to read out).
     """
-    imsis = sorted(u.imsi for u in uses)
-    paired = (paired or set()) & set(imsis)
-    if paired and len(paired) < len(imsis):
-        return _result(
-            "pairing",
-            sorted(paired),
+    imsis = frozenset(u.imsi for u in uses)
+    by_imsi = {u.imsi: u for u in uses}
+    kinds: dict[str, Callable[[list[ImsiUse]], Verdict | None]] = {
+        "registration": lambda us: _registration(us, registered),
+        "pairing": lambda us: _pairing(us, paired),
+        "binding": lambda us: _binding(us, binding),
+        "continuity": lambda us: _continuity(us, min_lead_days, min_steady_days),
+        "imeisv": _imeisv,
+        "rat_consistency": lambda us: _rat_consistency(us, model_rats),
+    }
+    left, facts, bases, decided_by = imsis, [], [], None
+    disagree: list[str] = []
+    for kind in ORDER:
+        # Evidence is asked about the SIMs still in question, so a SIM already ruled out
+        # cannot hide the steady use or software version of the others.
+        verdict = kinds[kind]([by_imsi[i] for i in sorted(left if decided_by is None else imsis)])
+        if verdict is None:
+            continue
+        if decided_by is not None:
+            if not verdict.keep & left:
+                disagree.append(f"{verdict.why}; {_WORDS[decided_by]} is the stronger evidence")
+            continue
+        keep = verdict.keep & left
+        if not keep:
+            if facts:
+                why = f"The evidence conflicts: {'; '.join(facts)}; but {verdict.why}"
+            else:
+                why = f"{_upper_first(verdict.why)}. That rules out every SIM"
+            return _undecided(
+                imsis,
+                f"{why}. No SIM can be told to be the genuine device",
+                conflict=True,
+                bases=[*bases, kind],
+            )
+        if keep == left:
+            continue
+        left = keep
+        facts.append(verdict.why)
+        bases.append(kind)
+        if verdict.names or len(left) == 1:
+            decided_by = kind
+    if decided_by is None:
+        if not facts:
+            return _undecided(
+                imsis,
+                "No registration, pairing, manufacturer binding, steady earlier use, software "
+                "version or radio technology tells the genuine device apart",
+                bases=[],
+            )
+        return _undecided(
             imsis,
-            f"IMSI {', '.join(sorted(paired))} is paired with this IMEI on the pairing list",
+            f"{_upper_first('; '.join(facts))}. Nothing tells {_sims(left)} apart",
+            bases=bases,
         )
-    ordered = sorted(uses, key=lambda u: (u.first_seen, u.imsi))
-    if len(ordered) >= 2:
-        first, others = ordered[0], ordered[1:]
-        dup_start = min(u.first_seen for u in others)
-        before = [d for d in first.days if d < dup_start]
-        lead = (dup_start - first.first_seen).days
-        if lead >= min_lead_days and len(before) >= min_steady_days:
-            return _result(
-                "continuity",
-                [first.imsi],
-                imsis,
-                f"IMSI {first.imsi} used the IMEI on {len(before)} days from "
-                f"{first.first_seen} before another SIM appeared on {dup_start}",
-            )
-    if model_rats:
-        odd = sorted(u.imsi for u in uses if u.rats & ~model_rats)
-        fine = sorted(set(imsis) - set(odd))
-        if odd and len(fine) == 1:
-            return _result(
-                "rat_consistency",
-                fine,
-                imsis,
-                f"IMSI {', '.join(odd)} used radio technologies the model does not support",
-            )
+    genuine = sorted(left)
+    clones = sorted(imsis - left)
+    why = "; ".join(facts)
+    text = (
+        f"{_upper_first(why)}. {_sims(genuine)} "
+        f"{'is' if len(genuine) == 1 else 'are'} the genuine device and "
+        f"{'stays' if len(genuine) == 1 else 'stay'} in service; {_sims(clones)} "
+        f"{'is a clone' if len(clones) == 1 else 'are clones'} and will be blocked."
+    )
+    if disagree:
+        text += " Weaker evidence points elsewhere: " + "; ".join(disagree) + "."
+    return {
+        "decided": True,
+        "basis": decided_by,
+        "bases": bases,
+        "conflict": False,
+        "genuine_imsis": genuine,
+        "clone_imsis": clones,
+        "explanation": text,
+    }
+
+
+def _undecided(
+    imsis: frozenset[str], why: str, *, bases: list[str], conflict: bool = False
+) -> dict[str, Any]:
     return {
         "decided": False,
         "basis": None,
+        "bases": bases,
+        "conflict": conflict,
         "genuine_imsis": [],
-        "clone_imsis": imsis,
-        "explanation": "no registration, pairing, steady earlier use or model mismatch tells "
-        "the genuine device apart: every SIM using this IMEI is treated as duplicated",
+        "clone_imsis": sorted(imsis),
+        "explanation": f"{_upper_first(why)}: every SIM using this IMEI is treated as duplicated.",
     }
 
 
-def _result(basis: str, genuine: list[str], imsis: list[str], why: str) -> dict[str, Any]:
-    clones = [i for i in imsis if i not in genuine]
-    return {
-        "decided": True,
-        "basis": basis,
-        "genuine_imsis": genuine,
-        "clone_imsis": clones,
-        "explanation": f"{why}: kept in service; the other SIMs' pairs are clones",
-    }
+def imei15(key: int) -> str:
+    """The 15-digit IMEI of a 14-digit key: the key and its Luhn check digit (TS 23.003)."""
+    body = f"{key:014d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def ledger_bindings(ledger_dir: Path | None, keys: list[int]) -> dict[int, dict[str, Any]]:
+    """The manufacturer binding event of each IMEI key that has one, from the ledger in
+    `ledger_dir` (none when there is no ledger)."""
+    from openceir.ledger.events import ImeiLedger
+    from openceir.ledger.storage import LedgerFiles
+
+    if ledger_dir is None or not LedgerFiles(ledger_dir).exists():
+        return {}
+    ledger = ImeiLedger.open(ledger_dir)
+    out = {}
+    for key in keys:
+        event = ledger.manufacturer_binding(imei15(key))
+        if event is not None:
+            out[key] = event
+    return out
 
 
 def differentiate(
     backend: Any, sources: Any, imei_keys: list[int], *, period_days: int = 90, **options: Any
 ) -> dict[str, dict[str, Any]]:
-    """Decisions for the duplicated `imei_keys`, by IMEI id (14-digit text)."""
-    keys = [k for k in imei_keys if k is not None]
+    """Decisions for the duplicated `imei_keys`, by IMEI id (14-digit text).
+
+    Reads the observations, the registration and pairing lists, the TAC catalog and, when
+    `sources.ledger_dir` holds a ledger, the manufacturer bindings of these IMEIs.
+    """
+    keys = sorted({k for k in imei_keys if k is not None})
     if not keys:
         return {}
     wanted = ibis.memtable(pa.table({"k": pa.array(keys, pa.int64())}))
@@ -136,26 +458,92 @@ def differentiate(
     )
     obs = obs.semi_join(wanted, obs.imei_key == wanted.k)
     cols = ["imei_key", "imsi", "month", "day_mask", "first_seen", "last_seen", "rat_mask"]
-    rows = backend.to_pyarrow(obs.select(*cols)).to_pylist()
-    pairing = sources.register("pairing")
-    pairs = backend.to_pyarrow(
-        pairing.semi_join(wanted, pairing.imei_key == wanted.k).select("imei_key", "imsi")
-    ).to_pylist()
+    rows = backend.to_pyarrow(obs.select(*cols, "imeisv")).to_pylist()
     paired: dict[int, set[str]] = defaultdict(set)
-    for p in pairs:
+    pairing = sources.register("pairing")
+    for p in backend.to_pyarrow(
+        pairing.semi_join(wanted, pairing.imei_key == wanted.k).select("imei_key", "imsi")
+    ).to_pylist():
         paired[p["imei_key"]].add(p["imsi"])
-    cat = sources.register("tac_catalog").filter(lambda t: t.rat_mask.notnull())
-    models = cat.group_by("manufacturer", "model").aggregate(model_rats=cat.rat_mask.bit_or())
-    tacs = backend.to_pyarrow(
-        cat.join(models, ["manufacturer", "model"]).select("tac", "model_rats")
-    ).to_pylist()
-    rats = {t["tac"]: t["model_rats"] for t in tacs}
+    reg = sources.register("registration")
+    regs = {
+        r["imei_key"]: r
+        for r in backend.to_pyarrow(
+            reg.semi_join(wanted, reg.imei_key == wanted.k).select(
+                "imei_key", "make", "model", "radio_interface"
+            )
+        ).to_pylist()
+    }
+    bindings = ledger_bindings(getattr(sources, "ledger_dir", None), keys)
+    names = {(r["model"] or "").strip().lower() for r in regs.values()}
+    names |= {str(b["model"]).strip().lower() for b in bindings.values()}
+    names.discard("")
+    tac_rats, named_rats = _catalog_rats(backend, sources, keys, names)
     out: dict[str, dict[str, Any]] = {}
     for key, uses in uses_from_rows(rows).items():
+        r = regs.get(key)
+        registered = None
+        if r is not None:
+            rats = interface_mask(r["radio_interface"])
+            if rats is None:
+                rats = named_rats.get((r["model"] or "").strip().lower())
+            registered = Registered(r["make"], r["model"], rats)
+        b = bindings.get(key)
+        binding = None
+        if b is not None:
+            binding = Binding(
+                b["model"],
+                named_rats.get(str(b["model"]).strip().lower()),
+                b.get("software_version"),
+                b.get("participant"),
+            )
         out[f"{key:014d}"] = decide(
-            uses, paired=paired.get(key), model_rats=rats.get(key // 1_000_000), **options
+            uses,
+            registered=registered,
+            paired=paired.get(key),
+            binding=binding,
+            model_rats=tac_rats.get(key // 1_000_000),
+            **options,
         )
     return out
 
 
-__all__ = ["ImsiUse", "decide", "differentiate", "uses_from_rows"]
+def _catalog_rats(
+    backend: Any, sources: Any, keys: list[int], names: set[str]
+) -> tuple[dict[int, int], dict[str, int]]:
+    """RATs of each TAC's model (every TAC of the model), and of models by lowercase name."""
+    cat = sources.register("tac_catalog").filter(lambda t: t.rat_mask.notnull())
+    tacs = ibis.memtable(pa.table({"t": pa.array(sorted({k // 1_000_000 for k in keys}))}))
+    models = cat.group_by("manufacturer", "model").aggregate(model_rats=cat.rat_mask.bit_or())
+    mine = cat.semi_join(tacs, cat.tac == tacs.t).select("tac", "manufacturer", "model")
+    by_tac = {
+        t["tac"]: t["model_rats"]
+        for t in backend.to_pyarrow(
+            mine.join(models, ["manufacturer", "model"]).select("tac", "model_rats")
+        ).to_pylist()
+    }
+    by_name: dict[str, int] = {}
+    if names:
+        wanted = ibis.memtable(pa.table({"n": pa.array(sorted(names), pa.string())}))
+        low = cat.mutate(n=cat.model.strip().lower())
+        named = low.semi_join(wanted, low.n == wanted.n)
+        for row in backend.to_pyarrow(
+            named.group_by("n").aggregate(rats=named.rat_mask.bit_or())
+        ).to_pylist():
+            by_name[row["n"]] = row["rats"]
+    return by_tac, by_name
+
+
+__all__ = [
+    "ORDER",
+    "Binding",
+    "ImsiUse",
+    "Registered",
+    "Verdict",
+    "decide",
+    "differentiate",
+    "imei15",
+    "interface_mask",
+    "ledger_bindings",
+    "uses_from_rows",
+]

@@ -67,10 +67,13 @@ def evidence_lines(evidence: dict[str, Any]) -> list[str]:
         lines.append(f"{name.replace('_', ' ')}" + (f" ({'; '.join(parts)})" if parts else ""))
     clone = evidence.get("clones")
     if clone:
+        # Clone differentiation (classify.clones): the evidence in words, then the outcome.
         lines.append(clone["explanation"])
         if clone.get("genuine_imsis"):
-            lines.append(f"genuine SIM: {', '.join(clone['genuine_imsis'])}")
-        lines.append(f"SIMs treated as clones: {', '.join(clone['clone_imsis']) or 'none'}")
+            lines.append(f"genuine SIM, kept in service: {', '.join(clone['genuine_imsis'])}")
+            lines.append(f"clone SIMs, to be blocked: {', '.join(clone['clone_imsis']) or 'none'}")
+        else:
+            lines.append(f"SIMs treated as duplicated: {', '.join(clone['clone_imsis']) or 'none'}")
     return lines
 
 
