@@ -46,6 +46,9 @@ ORDER = ("registration", "pairing", "binding", "continuity", "imeisv", "rat_cons
 """Kinds of evidence, strongest first (issue #4: registration, pairing, manufacturer binding,
 continuity of use, IMEISV and RAT consistency with the model)."""
 
+RELATIVE = frozenset({"continuity", "imeisv"})
+"""Kinds whose verdict depends on which other SIMs are in question (who was first)."""
+
 _WORDS = {
     "registration": "registration",
     "pairing": "pairing",
@@ -93,6 +96,10 @@ def rat_words(mask: int) -> str:
 
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _sentences(facts: list[str]) -> str:
+    return " ".join(f"{_upper_first(f)}." for f in facts)
 
 
 @dataclass(frozen=True)
@@ -226,7 +233,8 @@ def _binding(uses: list[ImsiUse], binding: Binding | None) -> Verdict | None:
         return None
     by = f" ({binding.participant})" if binding.participant else ""
     made = (
-        f"the manufacturer{by} recorded on the ledger that this IMEI was made as a {binding.model}"
+        f"the manufacturer{by} recorded on the ledger that this IMEI was made as model "
+        f"{binding.model}"
     )
     facts, out = [], set()
     if binding.rats:
@@ -255,7 +263,9 @@ def _binding(uses: list[ImsiUse], binding: Binding | None) -> Verdict | None:
     )
 
 
-def _continuity(uses: list[ImsiUse], lead_days: int, steady_days: int) -> Verdict | None:
+def _continuity(
+    uses: list[ImsiUse], lead_days: int, steady_days: int, next_sim: str = "another SIM"
+) -> Verdict | None:
     if len(uses) < 2:
         return None
     first, *others = sorted(uses, key=lambda u: (u.first_seen, u.imsi))
@@ -268,7 +278,7 @@ def _continuity(uses: list[ImsiUse], lead_days: int, steady_days: int) -> Verdic
         frozenset([first.imsi]),
         True,
         f"{_sims([first.imsi])} used the IMEI on {len(before)} days from {first.first_seen} "
-        f"before another SIM appeared on {dup_start}",
+        f"before {next_sim} appeared on {dup_start}",
     )
 
 
@@ -330,16 +340,23 @@ def decide(
         "registration": lambda us: _registration(us, registered),
         "pairing": lambda us: _pairing(us, paired),
         "binding": lambda us: _binding(us, binding),
-        "continuity": lambda us: _continuity(us, min_lead_days, min_steady_days),
+        "continuity": lambda us: _continuity(
+            us,
+            min_lead_days,
+            min_steady_days,
+            "another SIM" if len(us) == len(imsis) else "another SIM not ruled out above",
+        ),
         "imeisv": _imeisv,
         "rat_consistency": lambda us: _rat_consistency(us, model_rats),
     }
     left, facts, bases, decided_by = imsis, [], [], None
     disagree: list[str] = []
     for kind in ORDER:
-        # Evidence is asked about the SIMs still in question, so a SIM already ruled out
-        # cannot hide the steady use or software version of the others.
-        verdict = kinds[kind]([by_imsi[i] for i in sorted(left if decided_by is None else imsis)])
+        # Continuity and software versions are relative to the other SIMs: they are asked
+        # about the SIMs still in question, so a SIM already ruled out cannot hide the others'
+        # steady use. The other kinds are facts about each SIM, asked about all of them.
+        relative = kind in RELATIVE and decided_by is None
+        verdict = kinds[kind]([by_imsi[i] for i in sorted(left if relative else imsis)])
         if verdict is None:
             continue
         if decided_by is not None:
@@ -349,7 +366,7 @@ def decide(
         keep = verdict.keep & left
         if not keep:
             if facts:
-                why = f"The evidence conflicts: {'; '.join(facts)}; but {verdict.why}"
+                why = f"The evidence conflicts. {_sentences(facts)} Yet {verdict.why}"
             else:
                 why = f"{_upper_first(verdict.why)}. That rules out every SIM"
             return _undecided(
@@ -363,8 +380,10 @@ def decide(
         left = keep
         facts.append(verdict.why)
         bases.append(kind)
-        if verdict.names or len(left) == 1:
+        if verdict.names:
             decided_by = kind
+    if decided_by is None and len(left) == 1 and bases:
+        decided_by = bases[-1]  # the other SIMs were all ruled out, and nothing disagrees
     if decided_by is None:
         if not facts:
             return _undecided(
@@ -375,14 +394,13 @@ def decide(
             )
         return _undecided(
             imsis,
-            f"{_upper_first('; '.join(facts))}. Nothing tells {_sims(left)} apart",
+            f"{_sentences(facts)} Nothing tells {_sims(left)} apart",
             bases=bases,
         )
     genuine = sorted(left)
     clones = sorted(imsis - left)
-    why = "; ".join(facts)
     text = (
-        f"{_upper_first(why)}. {_sims(genuine)} "
+        f"{_sentences(facts)} {_sims(genuine)} "
         f"{'is' if len(genuine) == 1 else 'are'} the genuine device and "
         f"{'stays' if len(genuine) == 1 else 'stay'} in service; {_sims(clones)} "
         f"{'is a clone' if len(clones) == 1 else 'are clones'} and will be blocked."
