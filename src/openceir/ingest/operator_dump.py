@@ -110,7 +110,7 @@ class DumpContext:
 
 @dataclass
 class DumpStage:
-    """A dump staged (temp tables dump_days, dump_dates, dump_triplets) and measured."""
+    """A dump staged and measured: tables dump_days and dump_dates, view dump_triplets."""
 
     counts: dict[str, Any] = field(default_factory=dict)
     results: list[_checks.CheckResult] = field(default_factory=list)
@@ -213,8 +213,9 @@ def stage(con: duckdb.DuckDBPyConnection, ctx: DumpContext) -> DumpStage:
     dates are parsed and the RAT strings masked once each. Pass 2 groups the rows by
     (month, raw IMEI, IMSI, MSISDN), joining those two lookups: the day and RAT bitmasks,
     first and last seen and the row count come out of one hash aggregate, which DuckDB
-    spills to disk past its memory limit. IMEI keys and the identifier checks are then
-    computed once per group instead of once per row. Rows with an unparsable date stay
+    spills to disk past its memory limit, written to `<staging>/triplets.parquet` (view
+    `dump_triplets`). IMEI keys and the identifier checks are computed once per group
+    instead of once per row. Rows with an unparsable date stay
     in the aggregates (month NULL) so every check counts them; they never reach the lake.
     """
     ctx.staging_dir.mkdir(parents=True, exist_ok=True)
@@ -241,9 +242,10 @@ def stage(con: duckdb.DuckDBPyConnection, ctx: DumpContext) -> DumpStage:
             f"FROM (SELECT DISTINCT date_raw, {_parse_date('date_raw')} AS d FROM dump_days)"
         )
         _rat_lookup(con)
+        triplets = ctx.staging_dir / "triplets.parquet"
         con.execute(
             f"""
-            CREATE OR REPLACE TEMP TABLE dump_triplets AS
+            COPY (
             SELECT month, imei, {imei_key_sql("imei")} AS imei_key,
                    imsi, coalesce({imsi_sql("imsi")}, false) AS imsi_ok, msisdn,
                    rat_mask, day_mask, first_seen, last_seen, n{svn_outer}
@@ -260,7 +262,12 @@ def stage(con: duckdb.DuckDBPyConnection, ctx: DumpContext) -> DumpStage:
                 LEFT JOIN rat_lookup r ON s.rat = r.rat
                 GROUP BY t.month, s.imei, s.imsi, s.msisdn
             )
+            ) TO {_q(str(triplets))} (FORMAT parquet, COMPRESSION snappy)
             """
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW dump_triplets AS "
+            f"SELECT * FROM read_parquet({_q(str(triplets))})"
         )
     except duckdb.Error as exc:
         raise duckdb_error(exc, ctx.source_name) from None
