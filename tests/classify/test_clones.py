@@ -189,17 +189,19 @@ def test_binding_is_stronger_than_continuity() -> None:
 
 
 def test_imeisv_rules_out_a_later_sim_with_another_software_version() -> None:
-    uses = [_sv(_use("a", 1, 20), "11"), _sv(_use("b", 3, 20), "13")]
-    got = decide(uses)  # a two-day lead: continuity cannot tell
+    uses = [_sv(_use("a", 1, 20), "11"), _sv(_use("b", 4, 20), "13")]
+    got = decide(uses)  # a three-day lead: continuity cannot tell
     assert _outcome(got) == (True, "imeisv", ["a"], ["b"])
     assert (
-        "The device in use first (SIM a, from 2026-11-01) reports software version 11"
-        in (got["explanation"])
-    )
+        "The device in use first (SIM a, on 3 days from 2026-11-01 before 2026-11-04) reports "
+        "software version 11; SIM b's device reports 13: a different device."
+    ) in got["explanation"]
+    # two days are not a steady version to compare with
+    assert decide([uses[0], replace(uses[1], first_seen=date(2026, 11, 3))])["decided"] is False
 
 
 def test_imeisv_same_version_is_maybe_the_same_device() -> None:
-    uses = [_sv(_use("a", 1, 20), "11"), _sv(_use("b", 3, 20), "11")]
+    uses = [_sv(_use("a", 1, 20), "11"), _sv(_use("b", 4, 20), "11")]
     assert decide(uses)["decided"] is False
 
 
@@ -209,7 +211,7 @@ def test_imeisv_without_a_first_device_tells_nothing() -> None:
 
 
 def test_several_sims_left_cannot_be_told_apart() -> None:
-    uses = [_sv(_use("a", 1, 20), "11"), _use("b", 3, 20), _sv(_use("c", 3, 20), "13")]
+    uses = [_sv(_use("a", 1, 20), "11"), _use("b", 4, 20), _sv(_use("c", 4, 20), "13")]
     got = decide(uses)
     assert _outcome(got) == (False, None, [], ["a", "b", "c"])
     assert got["conflict"] is False and got["bases"] == ["imeisv"]
@@ -274,8 +276,8 @@ CATALOG = [
 def _rows() -> list[dict]:
     return [
         obs(imsi="639010000000001", days=(1, 2, 3, 4, 5, 6, 7, 8), imeisv=[f"{IMEI}07"]),
-        obs(imsi="639020000000002", days=(2, 3, 8), rat=4, imeisv=[f"{IMEI}09"]),
-        obs(imsi="639020000000003", days=(3, 8), rat=8, operator="beta"),
+        obs(imsi="639020000000002", days=(4, 5, 8), rat=4, imeisv=[f"{IMEI}09"]),
+        obs(imsi="639020000000003", days=(5, 8), rat=8, operator="beta"),
     ]
 
 
@@ -295,11 +297,15 @@ def test_differentiate_reads_the_registration_radio_interfaces() -> None:
 
 def test_differentiate_takes_the_registered_model_rats_from_the_catalog() -> None:
     reg = [{"imei_key": IMEI, "make": "Acme", "model": "a2 5g ", "radio_interface": None}]
-    rows = [r for r in _rows() if r["imsi"] != "639020000000002"]
+    rows = [obs(imsi="a", days=(1, 2, 3, 4)), obs(imsi="b", days=(2, 3), rat=8)]
     src = make_sources(rows, tac_catalog=CATALOG, registration=reg)
     got = differentiate(ibis.duckdb.connect(), src, [IMEI])[f"{IMEI:014d}"]
-    # the registered 5G model has 5G: registration rules nothing out, the TAC's model does
-    assert _outcome(got)[:2] == (True, "rat_consistency")
+    # the registered model has 5G: registration rules nothing out; the TAC's model has not
+    assert _outcome(got) == (True, "rat_consistency", ["a"], ["b"])
+    reg[0]["model"] = "A1"
+    src = make_sources(rows, tac_catalog=CATALOG, registration=reg)
+    got = differentiate(ibis.duckdb.connect(), src, [IMEI])[f"{IMEI:014d}"]
+    assert _outcome(got) == (True, "registration", ["a"], ["b"])
 
 
 @pytest.fixture

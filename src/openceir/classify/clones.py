@@ -282,12 +282,14 @@ def _continuity(
     )
 
 
-def _imeisv(uses: list[ImsiUse]) -> Verdict | None:
+def _imeisv(uses: list[ImsiUse], steady_days: int) -> Verdict | None:
     if len(uses) < 2:
         return None
     first, *others = sorted(uses, key=lambda u: (u.first_seen, u.imsi))
-    if not first.svns or first.first_seen >= min(u.first_seen for u in others):
-        return None
+    dup_start = min(u.first_seen for u in others)
+    steady = sum(1 for d in first.days if d < dup_start)
+    if not first.svns or steady < steady_days:
+        return None  # no steady version to compare with
     other = {u.imsi: u.svns for u in others if u.svns and not u.svns & first.svns}
     if not other:
         return None
@@ -298,8 +300,9 @@ def _imeisv(uses: list[ImsiUse]) -> Verdict | None:
         "imeisv",
         frozenset(u.imsi for u in uses) - set(other),
         False,
-        f"the device in use first ({_sims([first.imsi])}, from {first.first_seen}) reports "
-        f"software version {', '.join(sorted(first.svns))}; {shown}: a different device",
+        f"the device in use first ({_sims([first.imsi])}, on {steady} days from "
+        f"{first.first_seen} before {dup_start}) reports software version "
+        f"{', '.join(sorted(first.svns))}; {shown}: a different device",
     )
 
 
@@ -346,7 +349,7 @@ def decide(
             min_steady_days,
             "another SIM" if len(us) == len(imsis) else "another SIM not ruled out above",
         ),
-        "imeisv": _imeisv,
+        "imeisv": lambda us: _imeisv(us, min_steady_days),
         "rat_consistency": lambda us: _rat_consistency(us, model_rats),
     }
     left, facts, bases, decided_by = imsis, [], [], None
