@@ -1,31 +1,36 @@
 """PEI, SUPI and GPSI as the N5g-eir API carries them (3GPP TS 29.571 §5.3.2, TS 23.003 §6.2).
 
-A PEI is `imei-` + 15 digits, `imeisv-` + 16 digits, `mac-xx-xx-xx-xx-xx-xx` (optionally
-`-untrusted`) or `eui-` + 8 hex pairs. For list decisions only the IMEI key matters: the first
-14 digits (TAC + serial) as an integer (DESIGN §5); the check digit and software version are not
-identity, so a wrong check digit is accepted as networks report it.
+PEIs are parsed by `openceir.identifiers.pei` (the one parser of every PEI form); this module
+only adapts it to the EIR's contract:
+
+- the 15th digit of an `imei-` PEI is accepted whatever it is: a UE sends it as a spare 0
+  (TS 24.008 §10.5.1.4), and for list decisions only the key matters, the first 14 digits
+  (TAC + serial) as an integer (DESIGN §5);
+- every rejection is an InputError on field `pei`, which N5g-eir answers with 400
+  MANDATORY_IE_INCORRECT (TS 29.511 Table 6.1.7.3-1).
 
 >>> parse_pei("imei-490154203237518")
 Pei(kind='imei', value='490154203237518', key=49015420323751)
+>>> parse_pei("imei-490154203237510").key
+49015420323751
 >>> parse_pei("imeisv-4901542032375181").key
 49015420323751
 >>> parse_pei("mac-00-11-22-AA-bb-cc").kind
 'mac'
->>> parse_pei("imei-12345")
+>>> parse_pei("imei-12345")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-openceir.errors.InputError: field pei: 'imei-12345' is not imei- with 15 digits
+openceir.errors.InputError: field pei: PEI 'imei-12345': not imei-, imeisv-, mac- or eui- ...
 """
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
-from openceir.errors import InputError
-
-_MAC = re.compile(r"^mac((-[0-9a-fA-F]{2}){6})(-untrusted)?$")
-_EUI = re.compile(r"^eui((-[0-9a-fA-F]{2}){8})$")
+from openceir.errors import InputError, InvalidIdentifier
+from openceir.identifiers import imei as _imei
+from openceir.identifiers import luhn as _luhn
+from openceir.identifiers import pei as _pei
 
 
 class Pei(NamedTuple):
@@ -36,33 +41,37 @@ class Pei(NamedTuple):
     key: int | None
 
 
-def _digits(text: str, length: int) -> bool:
-    return len(text) == length and text.isascii() and text.isdigit()
+def _with_check_digit(text: str) -> str | None:
+    """An `imei-` PEI with its 15th digit replaced by the Luhn digit, or None if not one."""
+    if len(text) != 20 or not text.startswith("imei-") or not text.isascii():
+        return None
+    body, last = text[5:19], text[19]
+    if not (body.isdigit() and last.isdigit()):
+        return None
+    return f"imei-{body}{_luhn.calc_check_digit(body)}"
 
 
 def parse_pei(text: str) -> Pei:
     """Parse a PEI in any form of TS 29.571, or raise InputError naming the `pei` field."""
-    if text.startswith("imei-"):
-        digits = text[5:]
-        if _digits(digits, 15):
-            return Pei("imei", digits, int(digits[:14]))
-        raise InputError(f"{text!r} is not imei- with 15 digits", field="pei")
-    if text.startswith("imeisv-"):
-        digits = text[7:]
-        if _digits(digits, 16):
-            return Pei("imeisv", digits, int(digits[:14]))
-        raise InputError(f"{text!r} is not imeisv- with 16 digits", field="pei")
-    if _MAC.match(text):
-        return Pei("mac", text[4:].lower(), None)
-    if _EUI.match(text):
-        return Pei("eui", text[4:].lower(), None)
-    raise InputError(f"{text[:40]!r} is not a PEI (imei-, imeisv-, mac- or eui- form)", field="pei")
+    try:
+        kind, value = _pei.parse(text)
+    except InvalidIdentifier as exc:
+        fixed = _with_check_digit(text) if isinstance(text, str) else None
+        if fixed is None:
+            raise InputError(exc.reason, field="pei") from None
+        kind, _ = _pei.parse(fixed)
+        value = text[5:]
+    if kind in ("imei", "imeisv"):
+        return Pei(kind, value, _imei.key(value))
+    return Pei(kind, value, None)
 
 
 def parse_supi(text: str) -> str | None:
     """The IMSI of an `imsi-` SUPI (5 to 15 digits); None for other SUPI forms (NAI, GCI, GLI).
 
-    Raises InputError for an `imsi-` SUPI that is not digits, or an empty value.
+    The TS 29.571 pattern, not `identifiers.imsi`: a SUPI's MCC is the network's business, an
+    unknown one must not turn an equipment check into an error. Raises InputError for an `imsi-`
+    SUPI that is not digits, or an empty value.
     """
     if text.startswith("imsi-"):
         digits = text[5:]
@@ -88,10 +97,10 @@ def parse_gpsi(text: str) -> str | None:
 
 def imei_key(text: str) -> int:
     """The 14-digit key of an IMEI or IMEISV given as bare digits (14 to 16), else InputError."""
-    text = text.strip()
-    if 14 <= len(text) <= 16 and text.isascii() and text.isdigit():
-        return int(text[:14])
-    raise InputError(f"{text[:40]!r} is not an IMEI (14 to 16 digits)", field="imei")
+    key = _imei.key(text.strip()) if text.strip().isascii() else None
+    if key is None:
+        raise InputError(f"{text[:40]!r} is not an IMEI (14 to 16 digits)", field="imei")
+    return key
 
 
 __all__ = ["Pei", "imei_key", "parse_gpsi", "parse_pei", "parse_supi"]

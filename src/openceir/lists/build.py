@@ -7,6 +7,10 @@ Pure functions over Arrow tables, computed in DuckDB (never per-row Python):
 - `pairing`: (imei_key, imei_raw, imsi); `exempt`: (imei_key, imei_raw);
 - `home`: (operator, prefix) MCC-MNC prefixes of each operator's IMSIs.
 An IMEI whose clones were told apart is blacklisted; its genuine IMSIs become exceptions.
+
+The lists an EIR needs besides those three (`register_lists`): `barred_tacs` (`tac`),
+`tracked` (the monitoring list, `imei`) and `registered` (registration list plus exempt IMEIs,
+`imei`; restrictive mode answers on it). Exempt IMEIs are never tracked.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ IDENT = "coalesce(lpad(CAST({t}.imei_key AS VARCHAR), 14, '0'), {t}.imei_raw)"
 BLACKLIST_COLUMNS = ["imei", "block_date", "reasons"]
 NOTIFICATION_COLUMNS = ["imei", "imsi", "msisdn", "block_date", "reasons"]
 EXCEPTION_COLUMNS = ["imei", "imsi"]
+IMEI_COLUMNS = ["imei"]
+TAC_COLUMNS = ["tac"]
 
 
 def _con(**tables: pa.Table) -> duckdb.DuckDBPyConnection:
@@ -137,6 +143,41 @@ def generate(
     return blacklist, _split(notified, operators), _split(exceptions, operators)
 
 
+def register_lists(
+    barred_tacs: pa.Table, monitoring: pa.Table, registration: pa.Table, exempt: pa.Table
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """(barred TACs, tracked IMEIs, registered IMEIs), distinct and sorted as written.
+
+    `barred_tacs` has `tac` (text; anything but 8 digits is dropped, as classification does);
+    the others have (imei_key, imei_raw). Tracked leaves out exempt IMEIs; registered is the
+    registration list plus the exempt IMEIs (both may use the network in restrictive mode).
+    """
+    con = _con(tacs=barred_tacs, monitoring=monitoring, registration=registration, exempt=exempt)
+    try:
+        tacs = con.sql(
+            "SELECT DISTINCT CAST(trim(CAST(tac AS VARCHAR)) AS VARCHAR) AS tac FROM tacs "
+            "WHERE regexp_full_match(trim(CAST(tac AS VARCHAR)), '[0-9]{8}') ORDER BY tac"
+        ).to_arrow_table()
+        ident = IDENT.format(t="x")
+        tracked = con.sql(
+            f"""SELECT DISTINCT {ident} AS ident, x.imei_key FROM monitoring x
+                ANTI JOIN exempt e ON x.imei_key IS NOT DISTINCT FROM e.imei_key
+                    AND (x.imei_key IS NOT NULL OR x.imei_raw IS NOT DISTINCT FROM e.imei_raw)
+                WHERE x.imei_key IS NOT NULL OR x.imei_raw IS NOT NULL
+                ORDER BY imei_key NULLS LAST, ident"""
+        ).to_arrow_table()
+        registered = con.sql(
+            f"""SELECT DISTINCT {ident} AS ident, x.imei_key FROM (
+                    SELECT imei_key, imei_raw FROM registration
+                    UNION ALL SELECT imei_key, imei_raw FROM exempt) x
+                WHERE x.imei_key IS NOT NULL OR x.imei_raw IS NOT NULL
+                ORDER BY imei_key NULLS LAST, ident"""
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return tacs, tracked, registered
+
+
 def _split(table: pa.Table, operators: list[str]) -> dict[str, pa.Table]:
     """One table per operator (without the operator column), empty ones included."""
     out = {}
@@ -200,12 +241,20 @@ _DELTA_NOTIFICATIONS = """
        OR n.block_date IS DISTINCT FROM o.block_date OR n.reasons IS DISTINCT FROM o.reasons
 """
 
-_DELTA_EXCEPTIONS = """
-    SELECT coalesce(n.imei, o.imei) AS imei, coalesce(n.imsi, o.imsi) AS imsi,
-           CASE WHEN o.imei IS NULL THEN 'added' ELSE 'removed' END AS change_type
-    FROM new n FULL JOIN old o USING (imei, imsi)
-    WHERE o.imei IS NULL OR n.imei IS NULL
+
+def _delta_set(columns: list[str]) -> str:
+    """Delta of a list that is a set of rows: `added` / `removed`."""
+    first = columns[0]
+    picked = ", ".join(f"coalesce(n.{c}, o.{c}) AS {c}" for c in columns)
+    return f"""
+    SELECT {picked},
+           CASE WHEN o.{first} IS NULL THEN 'added' ELSE 'removed' END AS change_type
+    FROM new n FULL JOIN old o USING ({", ".join(columns)})
+    WHERE o.{first} IS NULL OR n.{first} IS NULL
 """
+
+
+_DELTA_EXCEPTIONS = _delta_set(EXCEPTION_COLUMNS)
 
 
 def _as_text(table: pa.Table) -> pa.Table:
@@ -222,13 +271,17 @@ def delta(
 ) -> pa.Table:
     """Rows that changed between two written lists (`csv_table` shape), with `change_type`.
 
-    kind is blacklist / notifications / exceptions; notifications need this run's written
-    `blacklist` and the `seen` (imei, imsi) pairs to tell blacklisted / no_longer_seen apart.
+    kind is blacklist / notifications / exceptions / barred_tacs / tracked / registered;
+    notifications need this run's written `blacklist` and the `seen` (imei, imsi) pairs to tell
+    blacklisted / no_longer_seen apart. The last three are sets: `added` / `removed`.
     """
     sql = {
         "blacklist": _DELTA_BLACKLIST,
         "notifications": _DELTA_NOTIFICATIONS,
         "exceptions": _DELTA_EXCEPTIONS,
+        "barred_tacs": _delta_set(TAC_COLUMNS),
+        "tracked": _delta_set(IMEI_COLUMNS),
+        "registered": _delta_set(IMEI_COLUMNS),
     }[kind]
     empty = pa.table({"imei": pa.array([], pa.string()), "imsi": pa.array([], pa.string())})
     con = _con(
@@ -246,9 +299,12 @@ def delta(
 __all__ = [
     "BLACKLIST_COLUMNS",
     "EXCEPTION_COLUMNS",
+    "IMEI_COLUMNS",
     "NOTIFICATION_COLUMNS",
+    "TAC_COLUMNS",
     "csv_table",
     "delta",
     "generate",
     "imei_text",
+    "register_lists",
 ]

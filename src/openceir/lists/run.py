@@ -22,16 +22,19 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from openceir.errors import InputError, IntegrityError, NotFound
+from openceir.errors import ConfigError, InputError, IntegrityError, NotFound
 from openceir.ledger.note import Signer, Verifier, open_note, parse, sign
 from openceir.lists.build import (
     BLACKLIST_COLUMNS,
     EXCEPTION_COLUMNS,
     IDENT,
+    IMEI_COLUMNS,
     NOTIFICATION_COLUMNS,
+    TAC_COLUMNS,
     csv_table,
     delta,
     generate,
+    register_lists,
 )
 
 MANIFEST = "manifest.note"
@@ -40,7 +43,15 @@ _NOTIFIED = pa.schema(
     [("imei_key", pa.int64()), ("block_date", pa.date32()), ("reasons", pa.list_(pa.string()))]
 )
 _EXCEPTED = pa.schema([("imei_key", pa.int64()), ("imsi", pa.string())])
+_NO_TACS = pa.table({"tac": pa.array([], pa.string())})
+_NO_IMEIS = pa.table({"imei_key": pa.array([], pa.int64()), "imei_raw": pa.array([], pa.string())})
 _RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z(-[0-9a-z]+)?$")
+_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(csv|zip)$")
+SHARED_LISTS = ("blacklist", "barred_tacs", "tracked", "registered")
+"""Lists every operator gets (no subscriber data); the others are per operator."""
+OPERATOR_LISTS = ("notifications", "exceptions")
+"""Lists with subscriber data (IMSI, MSISDN): `<kind>_<operator>`, only for that operator."""
+_SUFFIXES = (".csv", "_delta.csv", ".zip")
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,9 @@ class RunInputs:
     exempt: pa.Table
     home: pa.Table
     operators: list[str]
+    barred_tacs: pa.Table | None = None
+    monitoring: pa.Table | None = None
+    registration: pa.Table | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,34 @@ class RunResult:
     blacklist: pa.Table
     notified: pa.Table
     exceptions: pa.Table
+
+
+def is_run_id(text: str) -> bool:
+    """Whether `text` is a run id (`20261128T101500Z`, optionally `-suffix`): safe as a path."""
+    return bool(_RUN_ID.fullmatch(text))
+
+
+def is_file_name(text: str) -> bool:
+    """Whether `text` can name a list file (`[a-z0-9_-]` then .csv or .zip): no path parts."""
+    return bool(_FILE.fullmatch(text))
+
+
+def list_names(kind: str, operator: str | None = None) -> tuple[str, ...]:
+    """The file names of one list in a run: CSV, delta CSV and zip."""
+    stem = kind if operator is None else f"{kind}_{operator}"
+    return tuple(stem + suffix for suffix in _SUFFIXES)
+
+
+def operator_files(operator: str) -> frozenset[str]:
+    """Every file name an operator may download: the shared lists and its own lists."""
+    names = [n for kind in SHARED_LISTS for n in list_names(kind)]
+    names += [n for kind in OPERATOR_LISTS for n in list_names(kind, operator)]
+    return frozenset(names)
+
+
+def has_subscriber_data(name: str) -> bool:
+    """Whether a run file carries IMSIs/MSISDNs (reading it is audited)."""
+    return name.startswith(tuple(f"{kind}_" for kind in OPERATOR_LISTS))
 
 
 def lists_dir(data_dir: Path) -> Path:
@@ -124,6 +166,15 @@ def read_header(run_dir: Path) -> dict[str, str]:
     return _header(parse(path.read_bytes()).text.split("\n", 1)[1])
 
 
+def run_id_of(run_dir: Path) -> str:
+    """The run id a run's manifest names (unverified), whatever the directory is called."""
+    path = Path(run_dir) / MANIFEST
+    if not path.is_file():
+        raise NotFound(f"no list run at {run_dir} (missing {MANIFEST})")
+    first = parse(path.read_bytes()).text.split("\n", 1)[0]
+    return first.rsplit(" ", 1)[-1]
+
+
 def write_run(
     data_dir: Path,
     inputs: RunInputs,
@@ -147,6 +198,9 @@ def write_run(
     earlier = runs(data_dir)
     if base is None and earlier:
         base = earlier[-1]
+    bad_ops = [op for op in inputs.operators if op.endswith("_delta")]
+    if bad_ops:
+        raise ConfigError(f"operator id {bad_ops[0]!r} ends in _delta, which names delta files")
     base_dir = root / base if base else None
     if base_dir is not None:
         if not (base_dir / MANIFEST).is_file():
@@ -178,6 +232,19 @@ def write_run(
             e = csv_table(exceptions[op], EXCEPTION_COLUMNS, check_digit)
             lists.append((f"notifications_{op}", "notifications", n, NOTIFICATION_COLUMNS))
             lists.append((f"exceptions_{op}", "exceptions", e, EXCEPTION_COLUMNS))
+        if inputs.registration is not None:
+            tacs, tracked, registered = register_lists(
+                inputs.barred_tacs if inputs.barred_tacs is not None else _NO_TACS,
+                inputs.monitoring if inputs.monitoring is not None else _NO_IMEIS,
+                inputs.registration,
+                inputs.exempt,
+            )
+            lists.append(("barred_tacs", "barred_tacs", tacs, TAC_COLUMNS))
+            lists.append(
+                ("tracked", "tracked", csv_table(tracked, IMEI_COLUMNS, check_digit), IMEI_COLUMNS)
+            )
+            registered = csv_table(registered, IMEI_COLUMNS, check_digit)
+            lists.append(("registered", "registered", registered, IMEI_COLUMNS))
         seen = _seen_pairs(inputs.triplets, check_digit)
         zips: list[tuple[str, list[str]]] = []
         for name, kind, table, columns in lists:
@@ -237,8 +304,39 @@ def _seen_pairs(triplets: pa.Table, check_digit: bool) -> pa.Table:
     return csv_table(t, ["imei", "imsi"], check_digit)
 
 
-def verify_run(run_dir: Path, verifier: Verifier) -> dict[str, int | None]:
-    """Check a run's signature and every file's SHA-256 and row count; returns the files."""
+def _manifest_lines(body: str, where: Path) -> dict[str, tuple[str, str]]:
+    """name -> (rows or `-`, sha256) of a manifest body; IntegrityError on a malformed line."""
+    files: dict[str, tuple[str, str]] = {}
+    for line in body.splitlines():
+        parts = line.split(" ")
+        if len(parts) != 3 or not is_file_name(parts[0]):
+            raise IntegrityError(f"{where}: malformed manifest line {line[:80]!r}")
+        files[parts[0]] = (parts[1], parts[2])
+    return files
+
+
+def manifest_files(run_dir: Path) -> dict[str, tuple[str, str]]:
+    """The files a run's manifest lists, name -> (rows or `-`, sha256); not verified here.
+
+    For serving a run of this CEIR; a downloader verifies with `verify_run`.
+    """
+    path = Path(run_dir) / MANIFEST
+    if not path.is_file():
+        raise NotFound(f"no list run at {run_dir} (missing {MANIFEST})")
+    text = parse(path.read_bytes()).text
+    return _manifest_lines(text.partition("\n\n")[2], path)
+
+
+def verify_run(
+    run_dir: Path, verifier: Verifier, *, partial: bool = False
+) -> dict[str, int | None]:
+    """Check a run's signature and every file's SHA-256 and row count; returns the files.
+
+    With `partial`, files the manifest lists but the directory lacks are skipped (an operator
+    downloads only its own lists, or only the deltas); the files present must still match and
+    at least one must be present. Either way a `.csv` or `.zip` in the directory that the
+    manifest does not list is an IntegrityError: nothing unsigned is loaded.
+    """
     run_dir = Path(run_dir)
     path = run_dir / MANIFEST
     if not path.is_file():
@@ -247,11 +345,18 @@ def verify_run(run_dir: Path, verifier: Verifier) -> dict[str, int | None]:
     head, _, body = note.text.partition("\n\n")
     if not head.startswith(HEADER + " "):
         raise IntegrityError(f"{path}: not an openceir list manifest")
+    listed = _manifest_lines(body, path)
+    unlisted = sorted(
+        p.name for p in run_dir.iterdir() if p.suffix in (".csv", ".zip") and p.name not in listed
+    )
+    if unlisted:
+        raise IntegrityError(f"{run_dir}: {unlisted[0]} is not listed in the signed manifest")
     files: dict[str, int | None] = {}
-    for line in body.splitlines():
-        name, rows, digest = line.split(" ")
+    for name, (rows, digest) in listed.items():
         target = run_dir / name
-        if "/" in name or not target.is_file():
+        if not target.is_file():
+            if partial:
+                continue
             raise IntegrityError(f"{run_dir}: {name} is listed in the manifest but missing")
         if _sha256(target) != digest:
             raise IntegrityError(f"{run_dir}: {name} does not match its SHA-256 in the manifest")
@@ -261,6 +366,8 @@ def verify_run(run_dir: Path, verifier: Verifier) -> dict[str, int | None]:
             if count != int(rows):
                 raise IntegrityError(f"{run_dir}: {name} has {count} rows, manifest says {rows}")
         files[name] = count
+    if not files:
+        raise IntegrityError(f"{run_dir}: none of the files the manifest lists is present")
     return files
 
 
@@ -272,10 +379,19 @@ def _count_rows(path: Path) -> int:
 
 __all__ = [
     "MANIFEST",
+    "OPERATOR_LISTS",
+    "SHARED_LISTS",
     "RunInputs",
     "RunResult",
+    "has_subscriber_data",
+    "is_file_name",
+    "is_run_id",
+    "list_names",
     "lists_dir",
+    "manifest_files",
+    "operator_files",
     "read_header",
+    "run_id_of",
     "runs",
     "verify_run",
     "write_run",

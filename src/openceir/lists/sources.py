@@ -76,10 +76,20 @@ def load_inputs(settings: Settings, engine: Engine, as_of: date | None = None) -
         "SELECT imei_key, imei_raw, imsi FROM pairing_list WHERE end_date IS NULL",
         pa.schema([("imei_key", pa.int64()), ("imei_raw", pa.string()), ("imsi", pa.string())]),
     )
+    keyed = pa.schema([("imei_key", pa.int64()), ("imei_raw", pa.string())])
     exempt = _register(
+        engine, "SELECT imei_key, imei_raw FROM exempt_list WHERE end_date IS NULL", keyed
+    )
+    monitoring = _register(
+        engine, "SELECT imei_key, imei_raw FROM monitoring_list WHERE end_date IS NULL", keyed
+    )
+    registration = _register(
+        engine, "SELECT imei_key, imei_raw FROM registration_list WHERE end_date IS NULL", keyed
+    )
+    barred_tacs = _register(
         engine,
-        "SELECT imei_key, imei_raw FROM exempt_list WHERE end_date IS NULL",
-        pa.schema([("imei_key", pa.int64()), ("imei_raw", pa.string())]),
+        "SELECT tac FROM barred_tac_list WHERE end_date IS NULL",
+        pa.schema([("tac", pa.string())]),
     )
     return RunInputs(
         state=state,
@@ -88,6 +98,9 @@ def load_inputs(settings: Settings, engine: Engine, as_of: date | None = None) -
         exempt=exempt,
         home=home_table(settings),
         operators=[op.id for op in settings.operators],
+        barred_tacs=barred_tacs,
+        monitoring=monitoring,
+        registration=registration,
     )
 
 
