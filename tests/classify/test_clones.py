@@ -347,3 +347,75 @@ def test_differentiate_uses_the_manufacturer_binding_on_the_ledger(ledger_dir) -
     assert "SIM 639020000000003 used 5G, which that model does not have" in got["explanation"]
     assert ledger_bindings(ledger_dir, [IMEI, IMEI + 1]).keys() == {IMEI}
     assert ledger_bindings(ledger_dir.parent / "none", [IMEI]) == {}
+
+
+# -- end to end: store, lake, ledger, classification run, explain --------------------------
+
+RUN_DUMP = """date,imei,imsi,msisdn,rat,imeisv
+20261110,356868000041414,639010000000001,254700000001,006,3568680000414107
+20261111,356868000041414,639010000000001,254700000001,006,3568680000414107
+20261112,356868000041414,639010000000001,254700000001,006,3568680000414107
+20261112,356868000041414,639010000000002,254700000002,006,3568680000414109
+20261112,356868000041414,639010000000003,254700000003,010,
+20261110,356868000041422,639010000000004,254700000004,006,
+20261110,356868000041430,639010000000005,254700000005,006,
+20261110,356868000041448,639010000000006,254700000006,006,
+"""
+RUN_REGISTRATION = (
+    "approved_imei,make,model,status,model_number,brand_name,device_type,radio_interface,"
+    'device_id\n356868000041414,Acme,A1,whitelist,A1-01,Acme,Smartphone,"GSM,WCDMA,LTE",7\n'
+)
+RUN_RULES = """
+conditions:
+  - label: dup
+    reason: Used by several SIM cards at once.
+    max_allowed_matching_ratio: 0.5
+    clone_differentiation: true
+    dimensions: [{duplicate_threshold: {threshold: 3}}]
+"""
+
+
+def test_a_run_reads_the_registration_and_the_ledger_and_explains(settings, tmp_path) -> None:
+    from openceir.classify import rules, run
+    from openceir.classify.explain import explain
+    from openceir.ingest import run_import
+    from openceir.ledger import Log, add_participant, append_event, generate_key
+    from openceir.ledger.events import ImeiLedger
+    from openceir.store.migrate import upgrade
+    from openceir.store.session import connect
+
+    today = date(2026, 11, 28)
+    engine = connect(settings.sqlalchemy_url)
+    upgrade(engine)
+    dump = tmp_path / "alpha_20261110_20261112.csv"
+    dump.write_text(RUN_DUMP)
+    run_import(settings, "operator", dump, operator_id="alpha", engine=engine, today=today)
+    reg = tmp_path / "registration.csv"
+    reg.write_text(RUN_REGISTRATION)
+    run_import(settings, "registration", reg, engine=engine, today=today)
+    path = settings.data_dir / "ledger"
+    Log.create(path, "ceir.testland.example/log")
+    maker = generate_key("maker.example")
+    add_participant(path, maker.verifier.vkey, ["manufacturer"])
+    made = {
+        "type": "device_manufactured",
+        "imeis": [imei15(IMEI)],  # the ledger keeps IMEIs with their Luhn check digit
+        "serial_hash": "cd" * 32,
+        "model": "A1",
+        "software_version": "07",
+    }
+    append_event(ImeiLedger.open(path), made, maker)
+
+    result = run.classify(settings, engine, rules.parse(RUN_RULES), as_of=today)
+    assert result.conditions[0].clones_decided == 1
+    with engine.connect() as conn:
+        (text,) = explain(conn, "356868000041414", today=today)
+    lines = text.splitlines()
+    assert lines[-2:] == [
+        "  - genuine SIM, kept in service: 639010000000001",
+        "  - clone SIMs, to be blocked: 639010000000002, 639010000000003",
+    ]
+    said = lines[-3]
+    assert "registered for Acme A1 (2G, 3G, 4G), but SIM 639010000000003 used 5G" in said
+    assert "The manufacturer (maker.example) recorded on the ledger" in said
+    assert "SIM 639010000000002's device reports software version 09" in said
