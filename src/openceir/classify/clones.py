@@ -14,8 +14,8 @@ Evidence, strongest first (`ORDER`):
 4. continuity of use: the SIM used steadily (`min_steady_days` days or more) for at least
    `min_lead_days` before any other SIM appeared is the genuine device.
 5. IMEISV and RAT consistency: a SIM whose device reports a software version the device in
-   use first never reported, or that used a radio technology no TAC of the model supports,
-   is in another device.
+   steady use first (`min_steady_days` before any other SIM) never reported, or that used a
+   radio technology no TAC of the model supports, is in another device.
 
 Registration, binding, IMEISV and RAT consistency rule SIMs out; pairing and continuity name
 the genuine SIM. Each kind is applied strongest first to the SIMs still in question. The
