@@ -24,6 +24,7 @@ import json
 import os
 import time
 import uuid
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
+from openceir.eir._index import bucket_table
 from openceir.errors import ConfigError, InputError, NotFound
 
 BLOCKED, NOTIFIED, TRACKED, REGISTERED, EXCEPTION = 1, 2, 4, 8, 16
@@ -50,6 +52,10 @@ _FIXED_REASONS: tuple[tuple[str, ...], ...] = (
     ("not registered",),
 )
 FIRST_LIST_REASON = len(_FIXED_REASONS)
+_DATED = BLOCKED | NOTIFIED
+_WHITE = (WHITELISTED, NO_REASON)
+_BLACK_BARRED = (BLACKLISTED, BARRED_TAC)
+_GREY_TRACKED = (GREYLISTED, TRACKED_REASON)
 
 _NO_DATE_LOW = np.iinfo(np.int32).min  # blocked with no date: blocked already
 _NO_DATE_HIGH = np.iinfo(np.int32).max  # not a dated row (tracked / registered)
@@ -320,6 +326,37 @@ def _np(table: pa.Table, name: str) -> np.ndarray:
     return col.chunk(0).to_numpy(zero_copy_only=True)
 
 
+def _settled_answers(
+    keys: np.ndarray,
+    flags: np.ndarray,
+    block_dates: np.ndarray,
+    reason_ids: np.ndarray,
+    barred_tacs: np.ndarray,
+    *,
+    day: int,
+    reason_sets: int,
+) -> np.ndarray:
+    """Per key, `status * reason_sets + reason id` when the answer can no longer change, else -1.
+
+    Settled means independent of the IMSI (the key has no exception pairs), of restrictive mode
+    and of any later day than `day`: a block date already reached (BLACKLISTED with its
+    reasons), a barred TAC, tracked, or registered. Keys in their grace period or with
+    exception pairs are -1 and take the full decision in `Snapshot.classify`.
+    """
+    settled = np.full(keys.shape[0], -1, dtype=np.int16 if 4 * reason_sets < 2**15 else np.int32)
+    plain = (flags & (BLOCKED | NOTIFIED | EXCEPTION)) == 0  # neither dated nor paired
+    # Lowest precedence first, each later rule overwriting (the order of `classify`).
+    settled[plain & ((flags & REGISTERED) != 0)] = WHITELISTED * reason_sets + NO_REASON
+    settled[plain & ((flags & TRACKED) != 0)] = GREYLISTED * reason_sets + TRACKED_REASON
+    if barred_tacs.shape[0]:
+        barred = plain & np.isin(keys // 1_000_000, barred_tacs)
+        settled[barred] = BLACKLISTED * reason_sets + BARRED_TAC
+    reached = ((flags & (BLOCKED | NOTIFIED)) != 0) & ((flags & EXCEPTION) == 0)
+    reached &= block_dates <= day
+    settled[reached] = BLACKLISTED * reason_sets + reason_ids[reached]
+    return settled
+
+
 @dataclass(eq=False)
 class Snapshot:
     """One memory-mapped run: sorted keys plus flags, dates, reasons, pairs and barred TACs."""
@@ -374,23 +411,61 @@ class Snapshot:
         """Open the run `<root>/current` names."""
         return cls.open(Path(root) / "runs" / current_run(root))
 
+    def __post_init__(self) -> None:
+        # The single-lookup path (`classify`) reads memoryviews (C-level indexing to plain ints,
+        # no numpy scalar boxing) through a bucket table, and answers most listed keys from one
+        # precomputed column; see openceir.eir._index.
+        n = int(self.keys.shape[0])
+        self._kmv = memoryview(self.keys) if n else []
+        self._fmv = memoryview(self.flags) if n else []
+        self._dmv = memoryview(self.block_dates) if n else []
+        self._rmv = memoryview(self.reason_ids) if n else []
+        self._base, self._shift, starts = bucket_table(self.keys)
+        self._buckets = int(starts.shape[0]) - 1
+        self._smv = memoryview(starts)
+        self._ekmv = memoryview(self.exc_keys) if self.exc_keys.shape[0] else []
+        self._eimv = memoryview(self.exc_imsis) if self.exc_imsis.shape[0] else []
+        self._day = today_days()
+        sets = len(self.reason_sets)
+        settled = _settled_answers(
+            self.keys,
+            self.flags,
+            self.block_dates,
+            self.reason_ids,
+            self.barred_tac_array,
+            day=self._day,
+            reason_sets=sets,
+        )
+        self._amv = memoryview(settled) if n else []
+        self._answers = tuple((s, r) for s in range(len(STATUS_NAMES)) for r in range(sets))
+        # One interned Decision per (status, reason id): `lookup` allocates nothing.
+        self._decisions = tuple(
+            tuple(Decision(name, reasons) for reasons in self.reason_sets) for name in STATUS_NAMES
+        )
+
+    def _today(self) -> int:
+        self._day = day = today_days()
+        return day
+
     def is_excepted(self, key: int, imsi: int) -> bool:
         """Whether (IMEI key, IMSI) is an exception pair."""
-        lo = int(self.exc_keys.searchsorted(key))
-        hi = int(self.exc_keys.searchsorted(key, "right"))
+        keys = self._ekmv
+        lo = bisect_left(keys, key)
+        hi = bisect_right(keys, key, lo)
         if lo == hi:
             return False
-        j = lo + int(self.exc_imsis[lo:hi].searchsorted(imsi))
-        return j < hi and int(self.exc_imsis[j]) == imsi
+        j = bisect_left(self._eimv, imsi, lo, hi)
+        return j < hi and self._eimv[j] == imsi
 
-    def __post_init__(self) -> None:
-        # Memoryviews index to plain ints ~3x faster than numpy scalars: the single-lookup path.
-        self._search = self.keys.searchsorted
-        self._n = int(self.keys.shape[0])
-        self._kmv = memoryview(self.keys) if self._n else []
-        self._fmv = memoryview(self.flags) if self._n else []
-        self._dmv = memoryview(self.block_dates) if self._n else []
-        self._rmv = memoryview(self.reason_ids) if self._n else []
+    def index_of(self, key: int) -> int:
+        """The row of `key` in the key column, or -1 when it is not listed."""
+        j = (key - self._base) >> self._shift
+        if 0 <= j < self._buckets:
+            lo, hi = self._smv[j], self._smv[j + 1]
+            i = bisect_left(self._kmv, key, lo, hi)
+            if i < hi and self._kmv[i] == key:
+                return i
+        return -1
 
     def classify(
         self,
@@ -401,30 +476,49 @@ class Snapshot:
         unknown: int = UNKNOWN,
         today: int | None = None,
     ) -> tuple[int, int]:
-        """(status code, reason id) for one IMEI key and optional IMSI; see the module rules."""
-        i = self._search(key)
-        flags = self._fmv[i] if i < self._n and self._kmv[i] == key else 0
-        if not flags:
-            if self.barred_tacs and key // 1_000_000 in self.barred_tacs:
-                return BLACKLISTED, BARRED_TAC
-            if restrictive:
-                return unknown, UNREGISTERED
-            return WHITELISTED, NO_REASON
-        excepted = bool(flags & EXCEPTION) and imsi is not None and self.is_excepted(key, imsi)
-        if flags & (BLOCKED | NOTIFIED):
-            day = today_days() if today is None else today
-            if self._dmv[i] <= day:
-                if not excepted:
-                    return BLACKLISTED, self._rmv[i]
-            else:
-                return GREYLISTED, self._rmv[i]
-        if self.barred_tacs and key // 1_000_000 in self.barred_tacs and not excepted:
-            return BLACKLISTED, BARRED_TAC
-        if flags & TRACKED:
-            return GREYLISTED, TRACKED_REASON
-        if restrictive and not flags & REGISTERED:
+        """(status code, reason id) for one IMEI key and optional IMSI; see the module rules.
+
+        The single-lookup path (about 1 us a call on this machine's shared cores, see
+        docs/BENCHMARKS.md): a bucket of the key range, a bisect inside it over memoryviews,
+        then the settled answer of the key or, for keys in their grace period or with pairs,
+        the full decision. Agrees with `lookup_many` on every input (tests/eir/test_snapshot.py).
+        """
+        # index_of, inlined: a method call costs as much as the search itself.
+        j = (key - self._base) >> self._shift
+        if 0 <= j < self._buckets:
+            hi = self._smv[j + 1]
+            i = bisect_left(self._kmv, key, self._smv[j], hi)
+            if i < hi and self._kmv[i] == key:
+                settled = self._amv[i]
+                if settled >= 0 and today is None:
+                    return self._answers[settled]
+                flags = self._fmv[i]
+                excepted = flags & EXCEPTION and imsi is not None and self.is_excepted(key, imsi)
+                if flags & _DATED:
+                    date = self._dmv[i]
+                    if today is None:
+                        # A day already seen has passed for good: read the clock (~0.3 us in
+                        # this sandbox) only for block dates after it (grace periods).
+                        reached = date <= self._day or date <= self._today()
+                    else:
+                        reached = date <= today
+                    if reached:
+                        if not excepted:
+                            return BLACKLISTED, self._rmv[i]
+                    else:
+                        return GREYLISTED, self._rmv[i]
+                if self.barred_tacs and not excepted and key // 1_000_000 in self.barred_tacs:
+                    return _BLACK_BARRED
+                if flags & TRACKED:
+                    return _GREY_TRACKED
+                if restrictive and not flags & REGISTERED:
+                    return unknown, UNREGISTERED
+                return _WHITE
+        if self.barred_tacs and key // 1_000_000 in self.barred_tacs:
+            return _BLACK_BARRED
+        if restrictive:
             return unknown, UNREGISTERED
-        return WHITELISTED, NO_REASON
+        return _WHITE
 
     def lookup(
         self,
@@ -435,15 +529,18 @@ class Snapshot:
         unknown: int = UNKNOWN,
         today: int | None = None,
     ) -> Decision:
-        """The Decision for one IMEI key and optional IMSI (an exception pair unblocks)."""
+        """The Decision for one IMEI key and optional IMSI (an exception pair unblocks).
+
+        Decisions are shared, immutable objects: one per (status, reason set) of the run.
+        """
         status, reason = self.classify(
-            imei_key,
-            None if imsi in (None, "") else int(imsi),
+            int(imei_key),
+            None if imsi is None or imsi == "" else int(imsi),
             restrictive=restrictive,
             unknown=unknown,
             today=today,
         )
-        return Decision(STATUS_NAMES[status], self.reason_sets[reason])
+        return self._decisions[status][reason]
 
     def lookup_many(
         self,
