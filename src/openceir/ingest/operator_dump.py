@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from openceir.errors import InputError
 from openceir.ingest import checks as _checks
@@ -284,10 +283,15 @@ def stage(con: duckdb.DuckDBPyConnection, ctx: DumpContext) -> DumpStage:
 
 
 def _load_tacs(con: duckdb.DuckDBPyConnection, tacs: Sequence[str]) -> None:
-    """Table tacs(tac): the allocated TACs, for the leading-zero-loss check."""
-    con.register("tac_values", pa.table({"tac": pa.array(list(tacs), pa.string())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE tacs AS SELECT tac FROM tac_values")
-    con.unregister("tac_values")
+    """Table tacs(tac): the allocated TACs, for the leading-zero-loss check.
+
+    Passed as one list parameter: registering an Arrow table would make DuckDB import
+    pyarrow's dataset and pandas modules, about a second per import.
+    """
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE tacs AS SELECT unnest(CAST(? AS VARCHAR[])) AS tac",
+        [list(tacs)],
+    )
 
 
 def _rat_lookup(con: duckdb.DuckDBPyConnection) -> None:
@@ -300,15 +304,11 @@ def _rat_lookup(con: duckdb.DuckDBPyConnection) -> None:
         r[0]
         for r in con.execute("SELECT DISTINCT rat FROM dump_days WHERE rat IS NOT NULL").fetchall()
     ]
-    table = pa.table(
-        {
-            "rat": pa.array(values, pa.string()),
-            "rat_mask": pa.array([rat_mask(v) for v in values], pa.int16()),
-        }
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rat_lookup AS "
+        "SELECT unnest(CAST(? AS VARCHAR[])) AS rat, unnest(CAST(? AS SMALLINT[])) AS rat_mask",
+        [values, [rat_mask(v) for v in values]],
     )
-    con.register("rat_values", table)
-    con.execute("CREATE OR REPLACE TEMP TABLE rat_lookup AS SELECT * FROM rat_values")
-    con.unregister("rat_values")
 
 
 def write_lake(
