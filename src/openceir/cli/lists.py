@@ -14,7 +14,8 @@ from openceir.lists.run import RunResult, runs, verify_run, write_run
 from openceir.lists.sources import load_inputs
 
 app = typer.Typer(
-    help="Output lists: blacklist, notifications and exceptions per operator.",
+    help="Output lists: blacklist, notifications and exceptions per operator, and the lists "
+    "an EIR needs (barred TACs, tracked, registered).",
     no_args_is_help=True,
 )
 
@@ -73,14 +74,68 @@ def verify_cmd(
     key: Path = typer.Option(
         None, "--key", help="The CEIR's public key file [default: <data dir>/keys/ceir.vkey]."
     ),
+    partial: bool = typer.Option(
+        False,
+        "--partial",
+        help="Accept a download of some of the files (an operator's own, or only the deltas).",
+    ),
 ) -> None:
     """Check a run's signature, and each file's SHA-256 and row count, against the public key.
 
-    Example: openceir lists verify ./20261128T101500Z --key ceir.vkey
+    A .csv or .zip in DIR that the signed manifest does not list always fails.
+
+    Example: openceir lists verify ./20261128T101500Z --key ceir.vkey --partial
     """
     key = key or keys_dir(_context.settings().data_dir) / PUBLIC
-    files = verify_run(run_dir, load_verifier(key))
-    _context.console.print(f"{run_dir}: signature and {len(files)} files OK")
+    files = verify_run(run_dir, load_verifier(key), partial=partial)
+    _context.console.print(f"{run_dir}: signature and {len(files)} files OK", markup=False)
+
+
+@app.command("apply")
+def apply_cmd(
+    base_dir: Path = typer.Argument(..., help="The earlier run's full lists (the delta's base)."),
+    delta_dir: Path = typer.Argument(..., help="The later run: manifest and *_delta.csv files."),
+    out_dir: Path = typer.Argument(..., help="Where to write the rebuilt full lists."),
+    key: Path = typer.Option(
+        None, "--key", help="The CEIR's public key file [default: <data dir>/keys/ceir.vkey]."
+    ),
+) -> None:
+    """Apply a run's deltas to the earlier run's full lists and check the result is signed.
+
+    Each rebuilt list must have the SHA-256 the later run's signed manifest gives its full
+    list; the manifest is copied to OUT_DIR, so `lists verify --partial OUT_DIR` passes.
+
+    Example: openceir lists apply ./20261127T101500Z ./20261128T101500Z ./current
+    """
+    from openceir.lists.apply import apply_delta
+
+    key = key or keys_dir(_context.settings().data_dir) / PUBLIC
+    rows = apply_delta(base_dir, delta_dir, out_dir, load_verifier(key))
+    for name, count in sorted(rows.items()):
+        _context.console.print(f"  {name}: {count} rows", markup=False)
+    _context.console.print(f"{out_dir}: {len(rows)} full lists rebuilt and verified", markup=False)
+
+
+@app.command("snapshot")
+def snapshot_cmd(
+    run_dir: Path = typer.Argument(..., help="A run directory (generated, or downloaded)."),
+    operator: str = typer.Option(
+        None, "--operator", help="Use only this operator's notifications and exceptions."
+    ),
+    root: Path = typer.Option(None, "--snapshot", help="Snapshot root [default: <data dir>/eir]."),
+) -> None:
+    """Build the EIR snapshot of a run from its files and make it current.
+
+    Verify a download first (`lists verify --partial`); the snapshot uses blacklist.csv, the
+    notifications and exceptions files, and barred_tacs.csv, tracked.csv and registered.csv.
+
+    Example: openceir lists snapshot ./20261128T101500Z --operator alpha
+    """
+    from openceir.eir.list_files import snapshot_from_files
+
+    root = root or _context.settings().data_dir / "eir"
+    run = snapshot_from_files(run_dir, root, operator=operator)
+    _context.console.print(f"EIR snapshot {run.name} is current in {root}", markup=False)
 
 
 @app.command("runs")

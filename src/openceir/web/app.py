@@ -5,13 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from openceir import __version__
+from openceir.eir.oauth import Authority
 from openceir.resolve.record import ResolverContext
 from openceir.settings import Settings
-from openceir.web import errors, handles, ledger
+from openceir.web import auth, errors, handles, ledger, lists
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the ASGI app for these settings: API, standard interfaces and portal."""
+def create_app(settings: Settings, *, authority: Authority | None = None) -> FastAPI:
+    """Build the ASGI app for these settings: API, standard interfaces and portal.
+
+    `authority` holds the OAuth2 machine clients; by default they are read from
+    `<data dir>/oauth-clients.toml` (none: every protected route answers 401).
+    """
     app = FastAPI(
         title="openceir",
         version=__version__,
@@ -23,6 +28,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.resolver_context = ResolverContext(settings)
     errors.install(app)
+    auth.install(app, authority if authority is not None else auth.load_authority(settings))
     app.include_router(handles.router)
 
     @app.get("/api/v1/health", tags=["meta"])
@@ -31,4 +37,5 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     app.include_router(ledger.router(settings))
+    app.include_router(lists.router(settings))
     return app
