@@ -158,3 +158,20 @@ def test_thresholds_from_the_config_file(settings, engine, data_file, tmp_path) 
     config.write_text("[ingest.thresholds]\nforeign_imsi = 'high'\n")
     with pytest.raises(ConfigError, match=r"ingest.thresholds.foreign_imsi = 'high'; expected"):
         _dump(configured, engine, data_file("operator_dump_good.csv"))
+
+
+def test_duckdb_threads_and_memory_limit_from_the_config_file(settings, tmp_path) -> None:
+    from openceir.ingest.pipeline import engine_limits
+    from openceir.lake.parquet import IMPORT_MEMORY_LIMIT
+
+    assert engine_limits(settings) == (2, IMPORT_MEMORY_LIMIT)
+    config = tmp_path / "openceir.toml"
+    configured = settings.model_copy(update={"config_file": config})
+    config.write_text('[ingest]\nthreads = 1\nmemory_limit = "300MB"\n')
+    assert engine_limits(configured) == (1, "300MB")
+    config.write_text('[ingest]\nmemory_limit = "lots"\n')
+    with pytest.raises(ConfigError, match=r"ingest.memory_limit = 'lots'; expected e.g. \"512MB\""):
+        engine_limits(configured)
+    config.write_text("[ingest]\nthreads = 0\n")
+    with pytest.raises(ConfigError, match=r"ingest.threads = 0; expected 1 to 256"):
+        engine_limits(configured)

@@ -16,6 +16,7 @@ lake state readable; the next lake writer (`reconcile`) switches the committed j
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -95,6 +96,28 @@ def config_thresholds(settings: Settings) -> dict[str, float]:
             )
         out[name] = float(value)
     return out
+
+
+MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+
+
+def engine_limits(settings: Settings) -> tuple[int, str]:
+    """DuckDB threads and memory limit for operator imports: `[ingest] threads` and
+    `memory_limit` in the config file, else 2 and `lake.parquet.IMPORT_MEMORY_LIMIT`."""
+    table: Any = {}
+    if settings.config_file is not None:
+        table = read_config_file(settings.config_file).get("ingest", {})
+    threads = table.get("threads", 2)
+    memory = table.get("memory_limit", _parquet.IMPORT_MEMORY_LIMIT)
+    if not isinstance(threads, int) or isinstance(threads, bool) or not 1 <= threads <= 256:
+        raise ConfigError(
+            f"{settings.config_file}: ingest.threads = {threads!r}; expected 1 to 256"
+        )
+    if not isinstance(memory, str) or not MEMORY.match(memory.strip()):
+        raise ConfigError(
+            f'{settings.config_file}: ingest.memory_limit = {memory!r}; expected e.g. "512MB"'
+        )
+    return threads, memory.strip()
 
 
 def ensure_schema(engine: Engine) -> None:
@@ -276,7 +299,10 @@ def _import_dump(
         _reconcile_locked(engine, root)
         current = _manifest.read(root)
         staging_dir = root / "_staging" / f"job-{job_id}"
-        con = _parquet.connect(staging_dir / "spill")
+        threads, memory_limit = engine_limits(settings)
+        con = _parquet.connect(
+            staging_dir / "spill", threads=threads, memory_limit=memory_limit, ordered=False
+        )
         try:
             with session_scope(engine) as session:
                 tacs = list(

@@ -48,16 +48,29 @@ KEY = ("imei_key", "imei_raw", "imsi", "msisdn")
 """An observation's identity within (operator, month): the triplet."""
 
 DEFAULT_MEMORY_LIMIT = "1GB"
+IMPORT_MEMORY_LIMIT = "512MB"
+"""DuckDB's memory limit for an import: beyond it, aggregates spill to the staging dir, so
+the import's peak memory stays about the same however large the file (docs/BENCHMARKS.md)."""
 
 
 def connect(
-    temp_dir: Path | None = None, *, threads: int = 2, memory_limit: str = DEFAULT_MEMORY_LIMIT
+    temp_dir: Path | None = None,
+    *,
+    threads: int = 2,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    ordered: bool = True,
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with bounded threads and memory (spilling to `temp_dir`)."""
+    """An in-memory DuckDB with bounded threads and memory (spilling to `temp_dir`).
+
+    `ordered=False` lets DuckDB write results in any order (less memory for large COPYs);
+    only for writers whose output order does not matter.
+    """
     con = duckdb.connect(":memory:")
     con.execute(f"SET threads = {int(threads)}")
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute("SET enable_progress_bar = false")
+    if not ordered:
+        con.execute("SET preserve_insertion_order = false")
     if temp_dir is not None:
         temp_dir.mkdir(parents=True, exist_ok=True)
         con.execute(f"SET temp_directory = '{_quote(str(temp_dir))}'")
@@ -176,6 +189,8 @@ def write_sightings(con: duckdb.DuckDBPyConnection, rows_sql: str, out: Path) ->
 
 
 __all__ = [
+    "DEFAULT_MEMORY_LIMIT",
+    "IMPORT_MEMORY_LIMIT",
     "KEY",
     "OBSERVATION_COLUMNS",
     "SIGHTING_COLUMNS",
