@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import threading
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
 import yaml
 
 from openceir.eir.events import CheckEventLog
-from openceir.eir.n5g import PATH, N5gEirApp
+from openceir.eir.n5g import PATH, N5gEirApp, pei_key, query_params
 from openceir.eir.oauth import Authority
+from openceir.eir.pei import parse_pei
 from openceir.eir.service import EirPolicy, EirService
 from openceir.eir.snapshot import STATUS_NAMES
+from openceir.errors import InputError
 from tests.eir.conftest import GRACE, PAIRED, PAIRED_IMSI, STOLEN, TRACKED, UNLISTED, build, pei
 from tests.eir.servers import free_port, hypercorn_server
 
@@ -272,3 +276,63 @@ def test_answers_follow_the_3gpp_openapi_contract(shared_dir: Path) -> None:
         )
     )
     assert set(body) <= problem_props
+
+
+PEI_INPUTS = [
+    "imei-490154203237518",
+    "imei-490154203237510",  # wrong 15th digit: accepted, the key is the first 14
+    "imei-000000000000000",
+    "imei-999999999999999",
+    "imei-49015420323751",  # 14 digits
+    "imei-4901542032375181",  # 16 digits
+    "imei-49015420323751a",
+    "imei-٤٩٠١٥٤٢٠٣٢٣٧٥١٨",  # Arabic-Indic digits: not ASCII
+    "imei-490154203237518 ",
+    " imei-490154203237518",
+    "IMEI-490154203237518",
+    "imeisv-4901542032375181",
+    "imeisv-4901542032375199",  # reserved software version
+    "mac-00-11-22-aa-BB-cc",
+    "eui-00-11-22-33-44-55-66-77",
+    "",
+    "imei-",
+]
+
+
+def _outcome(fn, text):
+    try:
+        return fn(text)
+    except InputError as exc:
+        return ("InputError", exc.field)
+
+
+@pytest.mark.parametrize("text", PEI_INPUTS)
+def test_pei_key_fast_path_agrees_with_parse_pei(text: str) -> None:
+    assert _outcome(pei_key, text) == _outcome(lambda t: parse_pei(t).key, text)
+
+
+def test_pei_key_agrees_with_parse_pei_on_random_imei_peis() -> None:
+    rng = random.Random(5)
+    for _ in range(2000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.choice([14, 15, 15, 16])))
+        for text in (f"imei-{digits}", f"imeisv-{digits}"):
+            assert _outcome(pei_key, text) == _outcome(lambda t: parse_pei(t).key, text)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"pei=imei-490154203237518&supi=imsi-63901123",
+        b"pei=imei-1&pei=imei-2",  # last value wins
+        b"pei=&supi=imsi-1",  # empty value dropped
+        b"pei",
+        b"&&pei=x&",
+        b"pei=imei%2D490154203237518",
+        b"gpsi=msisdn-254+700",
+        b"a=b=c",
+        b"",
+        b"pei=caf\xe9",
+    ],
+)
+def test_query_params_agrees_with_parse_qsl(raw: bytes) -> None:
+    assert query_params(raw) == dict(parse_qsl(raw.decode("latin-1")))

@@ -32,8 +32,12 @@ from openceir.eir.snapshot import STATUS_NAMES, UNKNOWN
 from openceir.errors import InputError
 
 PATH = "/n5g-eir-eic/v1/equipment-status"
-_JSON = [(b"content-type", b"application/json")]
-_BODIES = [json.dumps({"status": name}).encode() for name in STATUS_NAMES]
+# The whole answer per status, built once: body and headers are never rebuilt per request.
+_BODIES = [json.dumps({"status": name}, separators=(",", ":")).encode() for name in STATUS_NAMES]
+_HEADERS = [
+    [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    for body in _BODIES
+]
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -71,6 +75,31 @@ async def _respond(
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def query_params(raw: bytes) -> dict[str, str]:
+    """The query string as a dict, as `dict(parse_qsl(...))` has it (last value wins, empty
+    values dropped), splitting by hand when nothing is percent-encoded (the usual case)."""
+    text = raw.decode("latin-1")
+    if "%" in text or "+" in text:
+        return dict(parse_qsl(text))
+    params = {}
+    for pair in text.split("&"):
+        name, _, value = pair.partition("=")
+        if value:
+            params[name] = value
+    return params
+
+
+def pei_key(text: str) -> int | None:
+    """The IMEI key of a PEI (None for MAC/EUI forms), or InputError on field `pei`.
+
+    `imei-` with 15 ASCII digits, the form AMFs send most, is read here directly; every other
+    form goes to `openceir.eir.pei.parse_pei`, which agrees on that one (tests/eir/test_n5g.py).
+    """
+    if len(text) == 20 and text.startswith("imei-") and text.isascii() and text[5:].isdigit():
+        return int(text[5:19])
+    return parse_pei(text).key
 
 
 async def _read_body(receive: Receive, limit: int = 16384) -> bytes:
@@ -152,7 +181,7 @@ class N5gEirApp:
                 )
                 return
             source = str(claims.get("operator") or claims.get("sub"))
-        query = dict(parse_qsl(scope["query_string"].decode("latin-1")))
+        query = query_params(scope["query_string"])
         pei_text = query.get("pei")
         if not pei_text:
             await self._problem(
@@ -166,7 +195,7 @@ class N5gEirApp:
             )
             return
         try:
-            pei = parse_pei(pei_text)
+            key = pei_key(pei_text)
         except InputError as exc:
             await self._problem(
                 send, started, 400, "Bad Request", exc.reason, "MANDATORY_IE_INCORRECT", "pei"
@@ -183,9 +212,9 @@ class N5gEirApp:
                 send, started, 400, "Bad Request", exc.reason, "OPTIONAL_IE_INCORRECT", exc.field
             )
             return
-        status, _reason, _snap = self.service.check(pei.key, imsi)
+        status, _reason, _snap = self.service.check(key, imsi)
         if self.events is not None and (imsi or msisdn):
-            self._record(source, pei_text, pei.key, imsi, msisdn, STATUS_NAMES[status])
+            self._record(source, pei_text, key, imsi, msisdn, STATUS_NAMES[status])
         if status == UNKNOWN:
             await self._problem(
                 send,
@@ -196,13 +225,7 @@ class N5gEirApp:
                 "ERROR_EQUIPMENT_UNKNOWN",
             )
             return
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [*_JSON, (b"content-length", str(len(_BODIES[status])).encode())],
-            }
-        )
+        await send({"type": "http.response.start", "status": 200, "headers": _HEADERS[status]})
         await send({"type": "http.response.body", "body": _BODIES[status]})
         self.metrics.observe("n5g", STATUS_NAMES[status], time.perf_counter() - started)
 
@@ -358,4 +381,4 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-__all__ = ["PATH", "N5gEirApp", "problem"]
+__all__ = ["PATH", "N5gEirApp", "pei_key", "problem", "query_params"]
