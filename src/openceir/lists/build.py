@@ -281,7 +281,13 @@ _DELTA_EXCEPTIONS = _delta_set(EXCEPTION_COLUMNS)
 
 
 def _as_text(table: pa.Table) -> pa.Table:
-    return pa.table({n: pc.cast(table[n], pa.string()) for n in table.column_names})
+    """Every column as text, dates kept (both sides of a delta have `block_date` as date32)."""
+    return pa.table(
+        {
+            n: table[n] if pa.types.is_date(table[n].type) else pc.cast(table[n], pa.string())
+            for n in table.column_names
+        }
+    )
 
 
 def delta(

@@ -133,10 +133,14 @@ def _write_csv(path: Path, table: pa.Table) -> int:
     return table.num_rows
 
 
-def _read_csv(path: Path, columns: list[str]) -> pa.Table:
-    if not path.is_file():
-        return pa.table({c: pa.array([], pa.string()) for c in columns})
+def _read_csv(path: Path, columns: list[str], *, dates: bool = False) -> pa.Table:
+    """A written list, every column text (with `dates`, `block_date` as a date: the delta
+    compares it with the new run's dates without formatting millions of them as text)."""
     types = {c: pa.string() for c in columns}
+    if dates and "block_date" in types:
+        types["block_date"] = pa.date32()
+    if not path.is_file():
+        return pa.table({c: pa.array([], t) for c, t in types.items()})
     return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
 
 
@@ -251,7 +255,7 @@ def write_run(
             rows[f"{name}.csv"] = _write_csv(tmp / f"{name}.csv", table)
             members = [f"{name}.csv"]
             if base_dir is not None:
-                old = _read_csv(base_dir / f"{name}.csv", columns)
+                old = _read_csv(base_dir / f"{name}.csv", columns, dates=True)
                 d = delta(kind, table, old, blacklist=black_csv, seen=seen)
                 rows[f"{name}_delta.csv"] = _write_csv(tmp / f"{name}_delta.csv", d)
                 members.append(f"{name}_delta.csv")
