@@ -68,8 +68,8 @@ def generate(rows: int) -> Path:
     return path
 
 
-def _child(code: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run Python code in a fresh process; (seconds, peak RSS MiB of that process)."""
+def _child(code: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Run Python code in a fresh process; (seconds, peak RSS MiB, CPU seconds) of it."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", code], cwd=cwd, env=env, stdout=subprocess.DEVNULL
@@ -79,10 +79,10 @@ def _child(code: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[flo
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"child failed with exit code {proc.returncode}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def floor(path: Path, work: Path, memory_limit: str) -> tuple[float, float]:
+def floor(path: Path, work: Path, memory_limit: str) -> tuple[float, float, float]:
     """Bare DuckDB: read_csv (all VARCHAR) -> Parquet, 2 threads, the import's memory limit."""
     code = (
         'import duckdb; c = duckdb.connect(); c.execute("SET threads = 2"); '
@@ -94,7 +94,7 @@ def floor(path: Path, work: Path, memory_limit: str) -> tuple[float, float]:
     return _child(code, work)
 
 
-def openceir_import(path: Path, work: Path, memory_limit: str | None) -> tuple[float, float]:
+def openceir_import(path: Path, work: Path, memory_limit: str | None) -> tuple[float, float, float]:
     """`openceir import operator alpha FILE` through the CLI entry point, store pre-migrated."""
     work.mkdir(parents=True, exist_ok=True)
     limit = f'[ingest]\nmemory_limit = "{memory_limit}"\n' if memory_limit else ""
@@ -139,12 +139,14 @@ def main() -> None:
             imports.append(openceir_import(path, work, args.memory_limit))
             (work / "floor.parquet").unlink()
             print(
-                f"run {run + 1}: floor {floors[-1][0]:6.2f} s, import {imports[-1][0]:6.2f} s "
-                f"(peak {imports[-1][1]:.0f} MiB), load average {os.getloadavg()[0]:.2f}",
+                f"run {run + 1}: floor {floors[-1][0]:6.2f} s ({floors[-1][2]:.1f} CPU-s), "
+                f"import {imports[-1][0]:6.2f} s ({imports[-1][2]:.1f} CPU-s, "
+                f"peak {imports[-1][1]:.0f} MiB), load average {os.getloadavg()[0]:.2f}",
                 flush=True,
             )
-    (floor_s, floor_mb), (import_s, _) = min(floors), min(imports)
-    import_mb = max(mb for _, mb in imports)
+    (floor_s, floor_mb, _), (import_s, _, _) = min(floors), min(imports)
+    floor_cpu, import_cpu = min(f[2] for f in floors), min(i[2] for i in imports)
+    import_mb = max(i[1] for i in imports)
     rate, floor_rate = args.rows / import_s, args.rows / floor_s
     print(f"best of {args.repeat}:")
     print(
@@ -156,6 +158,10 @@ def main() -> None:
         f"  peak {import_mb:6.0f} MiB (highest of the runs)"
     )
     print(f"ratio import/floor: {import_s / floor_s:.2f}x (goal <= 2x; goal >= 1M rows/s)")
+    print(
+        f"CPU seconds, best: floor {floor_cpu:.1f}, import {import_cpu:.1f} "
+        f"({import_cpu / floor_cpu:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -175,3 +175,13 @@ def test_duckdb_threads_and_memory_limit_from_the_config_file(settings, tmp_path
     config.write_text("[ingest]\nthreads = 0\n")
     with pytest.raises(ConfigError, match=r"ingest.threads = 0; expected 1 to 256"):
         engine_limits(configured)
+
+
+def test_a_dump_that_will_spill_is_staged_on_one_thread(tmp_path) -> None:
+    from openceir.ingest.pipeline import _will_spill
+
+    csv = tmp_path / "dump.csv"
+    csv.write_bytes(b"x" * 1_000_000)
+    assert not _will_spill(csv, "none", "2MB")
+    assert _will_spill(csv, "none", "1MB") and _will_spill(csv, "gzip", "2MB")
+    assert not _will_spill(csv, "none", "1 GiB")

@@ -120,6 +120,25 @@ def engine_limits(settings: Settings) -> tuple[int, str]:
     return threads, memory.strip()
 
 
+UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+UNITS |= {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+MEMORY_PER_CSV_BYTE = 1.5
+"""Staging an operator dump takes about 1.5x its CSV size in memory (measured: the bench's
+590 MB, 10M rows, 2M triplets, needs 0.8-0.9 GB); beyond the limit DuckDB spills."""
+
+
+def _will_spill(csv_path: Path, compression: str, memory_limit: str) -> bool:
+    """Whether staging this CSV will exceed the memory limit and spill to disk.
+
+    Two threads spilling one hash aggregate cost 2-3x the wall time of one thread doing so
+    (docs/BENCHMARKS.md), so a dump that will spill is staged on one thread.
+    """
+    number, unit = MEMORY.match(memory_limit).group(0, 2)  # type: ignore[union-attr]
+    limit = float(number[: -len(unit)].strip()) * UNITS[unit]
+    size = csv_path.stat().st_size * (5 if compression == "gzip" else 1)
+    return size * MEMORY_PER_CSV_BYTE > limit
+
+
 def ensure_schema(engine: Engine) -> None:
     """Fail in one line when the store is not migrated to the newest schema."""
     current, heads = current_revision(engine), head_revisions()
@@ -311,6 +330,8 @@ def _import_dump(
                 history = jobs.operator_history(session, operator_id, operator_dump.HISTORY)
             kind = files.compression(path)
             csv_path = files.extract(path, staging_dir)
+            if threads > 1 and _will_spill(csv_path, kind, memory_limit):
+                con.execute("SET threads = 1")
             ctx = operator_dump.DumpContext(
                 source_name=path.name,
                 csv_path=csv_path,
