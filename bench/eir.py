@@ -56,7 +56,11 @@ def wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
+            errors = getattr(proc, "errors_file", None)
+            if errors is not None:
+                errors.seek(0)
+            text = errors.read() if errors else proc.stderr.read() if proc.stderr else ""
+            raise SystemExit(f"server exited: {text}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
@@ -171,9 +175,22 @@ def serve(root: Path, server: str, app: str, port: int, workers: int) -> subproc
         "from openceir.eir.server import ServeOptions, granian_server, hypercorn_config;"
         f"os.environ.update(ServeOptions(Path({str(root)!r})).to_environ());" + start
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+    # stderr to a file, not a pipe nobody reads: a full pipe blocks the server's logging.
+    errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 (lives as long as the server)
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=errors, text=True)
+    proc.errors_file = errors  # type: ignore[attr-defined]
     wait_port(port, proc)
     return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(30)
 
 
 def wrk(url: str, seconds: int) -> float:
@@ -257,8 +274,7 @@ def http(root: Path, workers: int, seconds: int, repeat: int) -> None:
             }
         finally:
             for proc in procs:
-                proc.terminate()
-                proc.wait(30)
+                stop(proc)
         for name in ("hello", "n5g-eir"):
             h1, h2 = best[name]
             print(
