@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     operators: list[Operator] = Field(default_factory=list)
     handle_prefix: str = Field(default="21.T99999", pattern=r"^[0-9]+(\.[0-9A-Za-z]+)*$")
     public_url: str = "http://127.0.0.1:8000"
+    spark_master: str = "local[2]"
+    """Where `classify --engine spark` runs: `local[N]` or a cluster master URL."""
 
     @classmethod
     def settings_customise_sources(

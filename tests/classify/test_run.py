@@ -114,8 +114,8 @@ def test_one_run_at_a_time(settings, engine) -> None:
 def test_unknown_condition_and_engine_are_config_errors(settings, engine) -> None:
     with pytest.raises(ConfigError, match="no condition 'nope'"):
         run.classify(settings, engine, rules.parse(DUP % 0.5), as_of=TODAY, conditions=["nope"])
-    with pytest.raises(ConfigError, match="Spark engine is not available"):
-        run.classify(settings, engine, rules.parse(DUP % 0.5), as_of=TODAY, backend="spark")
+    with pytest.raises(ConfigError, match=r"unknown engine 'nope' \(known: duckdb, spark\)"):
+        run.classify(settings, engine, rules.parse(DUP % 0.5), as_of=TODAY, backend="nope")
 
 
 def test_a_store_without_the_classification_tables_is_one_clear_error(settings) -> None:

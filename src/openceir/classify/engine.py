@@ -1,9 +1,10 @@
 """The engine: evaluate conditions (Ibis dimension trees) on a backend, with the safety check.
 
 Each distinct leaf (dimension + parameters) runs once per run on the backend (DuckDB by
-default) and comes back as Arrow; `all` / `any` / `not` combine the matched IMEIs as sets;
-evidence is the matching leaves' columns, per IMEI. A condition matching more than its
-`max_allowed_matching_ratio` of the IMEIs seen is refused (not published), with the reason.
+default, Apache Spark with `spark_backend`) and comes back as Arrow; `all` / `any` / `not`
+combine the matched IMEIs as sets; evidence is the matching leaves' columns, per IMEI. A
+condition matching more than its `max_allowed_matching_ratio` of the IMEIs seen is refused
+(not published), with the reason.
 """
 
 from __future__ import annotations
@@ -18,6 +19,24 @@ import pyarrow.compute as pc
 from openceir.classify.dimensions import DIMENSIONS
 from openceir.classify.rules import Condition, Leaf
 from openceir.classify.sources import Sources
+from openceir.errors import ConfigError
+
+SPARK_MASTER = "local[2]"
+"""The default Spark master: an in-process Spark on two cores."""
+
+SPARK_CONF: dict[str, str] = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.default.parallelism": "4",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.driver.memory": "2g",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.adaptive.enabled": "true",
+}
+"""Session settings: no web UI or console progress, few shuffle partitions (the data of one
+run is small per partition), dates and times in UTC as on DuckDB, Arrow between Python and
+the JVM. `spark_session(conf=...)` overrides any of them (e.g. more partitions on a cluster)."""
 
 
 @dataclass
@@ -133,6 +152,7 @@ class Evaluator:
         if isinstance(ids, pa.ChunkedArray):
             ids = ids.combine_chunks()
         ids = ids.cast(pa.string())
+        ids = ids.take(pc.sort_indices(ids))  # one order whatever order the engine returned
         evidence: dict[str, dict[str, Any]] = {i: {} for i in ids.to_pylist()}
         keys: dict[str, tuple[Any, Any]] = {}
         for leaf in self.positive_leaves(condition.dimensions):
@@ -169,4 +189,130 @@ class Evaluator:
         return match
 
 
-__all__ = ["Evaluator", "Match", "imei_ids"]
+def spark_session(master: str | None = None, conf: dict[str, str] | None = None) -> Any:
+    """A new SparkSession on `master` (default `local[2]`) with `SPARK_CONF` and `conf`.
+
+    A local master binds the driver to 127.0.0.1. Raises ConfigError when pyspark (the
+    `spark` extra) or Java is missing, or the master cannot be reached.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ConfigError(
+            "the Spark engine needs pyspark: pip install 'openceir[spark]' (and Java 17)"
+        ) from None
+    master = master or SPARK_MASTER
+    settings = dict(SPARK_CONF)
+    if master.startswith("local"):
+        settings |= {"spark.driver.bindAddress": "127.0.0.1", "spark.driver.host": "127.0.0.1"}
+    settings |= conf or {}
+    builder = SparkSession.builder.master(master).appName("openceir-classify")
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # Java missing, bad master URL: py4j raises plain exceptions
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ConfigError(f"could not start Spark on {master!r}: {first}") from None
+    session.sparkContext.setLogLevel("ERROR")
+    for key in ("spark.sql.session.timeZone", "spark.sql.shuffle.partitions"):
+        session.conf.set(key, settings[key])  # runtime settings, also on a reused session
+    return session
+
+
+def spark_backend(session: Any = None, *, master: str | None = None) -> Any:
+    """An Ibis PySpark backend that moves tables in and out as Arrow.
+
+    On `session` when given; else on the session already running in this process (a
+    session's master cannot change while it runs); else on a new session on `master`,
+    which `disconnect` stops. A session not started here is left running: `disconnect`
+    only drops the temporary views this backend made.
+
+    Why not plain `ibis.pyspark.connect`: Ibis 12's PySpark backend goes through pandas both
+    ways, which turns NULLs in integer columns into floats and dates into timestamps; Spark 4
+    reads and writes Arrow directly (`createDataFrame(pa.Table)`, `DataFrame.toArrow()`). And
+    its compiler lacks `bit_or` / `bit_and` / `bit_xor`, which Spark SQL has.
+    """
+    owns_session = False
+    if session is None:
+        try:
+            from pyspark.sql import SparkSession
+
+            session = SparkSession.getActiveSession()
+        except ImportError:
+            pass
+        if session is None:
+            session, owns_session = spark_session(master), True
+
+    import ibis
+    import ibis.backends.pyspark as ibis_spark
+    import ibis.expr.operations as ops
+
+    ibis.pyspark  # noqa: B018  (loading the backend through Ibis registers its options)
+
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    class SparkCompiler(PySparkCompiler):
+        """Ibis 12's Spark SQL compiler plus the bitwise aggregates Spark has had since 3.0
+        (`column.bit_or()` otherwise fails with OperationNotDefinedError)."""
+
+        __slots__ = ()
+        SIMPLE_OPS = PySparkCompiler.SIMPLE_OPS | {
+            ops.BitAnd: "bit_and",
+            ops.BitOr: "bit_or",
+            ops.BitXor: "bit_xor",
+        }
+
+    class ArrowSpark(ibis_spark.Backend):
+        """The PySpark backend with Arrow in (memtables) and out (`to_pyarrow`)."""
+
+        compiler = SparkCompiler()
+        owns = owns_session
+        views: list[str]
+
+        def _register_in_memory_table(self, op: Any) -> None:
+            table = op.data.to_pyarrow(op.schema)
+            self._session.createDataFrame(table).createOrReplaceTempView(op.name)
+            self.views.append(op.name)
+
+        def to_pyarrow(
+            self, expr: Any, /, *, params: Any = None, limit: Any = None, **kwargs: Any
+        ) -> pa.Table:
+            from ibis.formats.pyarrow import PyArrowData
+
+            table_expr = expr.as_table()
+            self._run_pre_execute_hooks(table_expr)
+            sql = self.compile(table_expr, params=params, limit=limit, **kwargs)
+            out = self._session.sql(sql).toArrow()
+            out = PyArrowData.convert_table(out, table_expr.schema())
+            return expr.__pyarrow_result__(out)
+
+        def register_view(self, name: str, frame: Any) -> Any:
+            """Make a Spark DataFrame an Ibis table (a temporary view, dropped on disconnect)."""
+            frame.createOrReplaceTempView(name)
+            self.views.append(name)
+            return self.table(name)
+
+        def disconnect(self) -> None:
+            if self.owns:
+                self._session.stop()
+                return
+            for name in self.views:
+                self._session.catalog.dropTempView(name)
+            self.views.clear()
+
+    backend = ArrowSpark()
+    backend.views = []
+    backend.do_connect(session)
+    return backend
+
+
+__all__ = [
+    "SPARK_CONF",
+    "SPARK_MASTER",
+    "Evaluator",
+    "Match",
+    "imei_ids",
+    "spark_backend",
+    "spark_session",
+]

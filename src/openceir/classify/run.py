@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from openceir.classify import clones, sources, state
-from openceir.classify.engine import Evaluator, Match
+from openceir.classify.engine import Evaluator, Match, spark_backend
 from openceir.classify.rules import Rules, condition_dict
 from openceir.errors import ConfigError, OpenceirError
 from openceir.settings import Settings
@@ -136,18 +136,18 @@ def classify(
     dry_run: bool = False,
     accept_changes: bool = False,
     backend: str = "duckdb",
+    spark_master: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run the rules for `as_of` and update the classification state (unless `dry_run`).
 
+    `backend` is `duckdb` (in-process) or `spark` (on `spark_master`, else the setting
+    `spark_master`; a Spark session already running in this process is reused).
     `progress(stage)` is called with a short description as each stage starts.
     """
     if backend not in ENGINES:
         raise ConfigError(f"unknown engine {backend!r} (known: {', '.join(ENGINES)})")
-    if backend == "spark":
-        raise ConfigError(
-            "the Spark engine is not available in this build: run with --engine duckdb"
-        )
+    master = (spark_master or settings.spark_master) if backend == "spark" else None
     chosen = (
         [rules.condition(label) for label in conditions] if conditions else list(rules.conditions)
     )
@@ -181,7 +181,15 @@ def classify(
             ).inserted_primary_key[0]
         try:
             result = _run(
-                settings, engine, rules, chosen, as_of, run_id, dry_run, progress or _quiet
+                settings,
+                engine,
+                rules,
+                chosen,
+                as_of,
+                run_id,
+                dry_run,
+                progress or _quiet,
+                spark_master=master,
             )
         except OpenceirError as exc:
             _finish(engine, run_id, "failed", {}, str(exc))
@@ -217,18 +225,47 @@ def _run(
     run_id: int,
     dry_run: bool,
     say: Callable[[str], None],
+    *,
+    spark_master: str | None = None,
 ) -> RunResult:
+    spark = None
+    if spark_master is not None:
+        say(f"starting Spark on {spark_master}")
+        spark = spark_backend(master=spark_master)
     say("reading the registers and the lake")
     networks = {op.id: list(op.mcc_mnc) for op in settings.operators}
-    with engine.connect() as conn:
-        backend, src = sources.from_store(
-            conn,
-            settings.data_dir,
-            as_of,
-            months=_months(as_of),
-            country_mcc=list(settings.region.country_mcc),
-            operator_networks=networks,
-        )
+    try:
+        with engine.connect() as conn:
+            backend, src = sources.from_store(
+                conn,
+                settings.data_dir,
+                as_of,
+                months=_months(as_of),
+                country_mcc=list(settings.region.country_mcc),
+                operator_networks=networks,
+                backend=spark,
+            )
+    except BaseException:
+        if spark is not None:
+            spark.disconnect()
+        raise
+    try:
+        return _evaluate_and_apply(engine, rules, chosen, as_of, run_id, dry_run, say, backend, src)
+    finally:
+        backend.disconnect()
+
+
+def _evaluate_and_apply(
+    engine: Engine,
+    rules: Rules,
+    chosen: list[Any],
+    as_of: date,
+    run_id: int,
+    dry_run: bool,
+    say: Callable[[str], None],
+    backend: Any,
+    src: sources.Sources,
+) -> RunResult:
     evaluator = Evaluator(backend, src)
     results: list[ConditionResult] = []
     matches: list[Match] = []
@@ -261,7 +298,6 @@ def _run(
                     clones_decided=sum(1 for c in match.clones.values() if c["decided"]),
                 )
             )
-    backend.disconnect()
     return RunResult(run_id=run_id, as_of=as_of, dry_run=dry_run, conditions=results)
 
 

@@ -235,28 +235,73 @@ def from_store(
     months: list[str] | None = None,
     country_mcc: list[str] | None = None,
     operator_networks: dict[str, list[str]] | None = None,
+    backend: Any = None,
 ) -> tuple[Any, Sources]:
     """(backend, Sources) over the lake's current files and the registers on `as_of`.
 
-    The backend is the lake's DuckDB (views `observations`, `sightings`); registers join it
-    as Arrow memtables, since DuckDB's database scanners cannot be installed here.
+    Without `backend`, the lake's DuckDB (views `observations`, `sightings`); with a Spark
+    backend (`engine.spark_backend`), Spark reads the same Parquet files. Registers join
+    either as Arrow memtables: DuckDB's database scanners cannot be installed here, and
+    Spark takes Arrow directly.
     """
     import ibis
 
-    from openceir.lake.reader import ibis_backend
+    if backend is None:
+        from openceir.lake.reader import ibis_backend
 
-    backend = ibis_backend(data_dir, months)
+        backend = ibis_backend(data_dir, months)
+        observations, sightings = backend.table("observations"), backend.table("sightings")
+    else:
+        observations, sightings = _spark_lake(backend, data_dir, months)
     registers = read_registers(conn, as_of)
     tables = {name: ibis.memtable(registers[name]) for name in REGISTERS}
     return backend, Sources(
         as_of=as_of,
-        observations=backend.table("observations"),
-        sightings=backend.table("sightings"),
+        observations=observations,
+        sightings=sightings,
         registers=tables,
         country_mcc=list(country_mcc or []),
         operator_networks=dict(operator_networks or {}),
         ledger_dir=data_dir / "ledger",
     )
+
+
+def _spark_lake(backend: Any, data_dir: Path, months: list[str] | None) -> tuple[Any, Any]:
+    """The lake's observations and sightings as Spark views over the manifest's current files.
+
+    Columns are selected and cast to `OBSERVATIONS` / `SIGHTINGS` (a column missing from
+    older files reads as NULL, as DuckDB's `union_by_name` does). On a cluster the data dir
+    must be on a filesystem every executor sees at the same path.
+    """
+    import uuid
+
+    from pyspark.sql import functions as F
+    from pyspark.sql.pandas.types import from_arrow_type
+
+    from openceir.lake import reader
+
+    session = backend._session
+    tables = []
+    for name, schema, paths in (
+        ("observations", OBSERVATIONS, reader.observations(data_dir, months)),
+        ("sightings", SIGHTINGS, reader.sightings(data_dir, months)),
+    ):
+        if paths:
+            frame = session.read.option("mergeSchema", "true").parquet(*map(str, paths))
+            have = set(frame.columns)
+            frame = frame.select(
+                *(
+                    (F.col(f.name) if f.name in have else F.lit(None))
+                    .cast(from_arrow_type(f.type))
+                    .alias(f.name)
+                    for f in schema
+                )
+            )
+        else:
+            frame = session.createDataFrame(empty(schema))
+        view = f"openceir_{name}_{uuid.uuid4().hex[:12]}"
+        tables.append(backend.register_view(view, frame))
+    return tables[0], tables[1]
 
 
 __all__ = [

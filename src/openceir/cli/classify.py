@@ -44,11 +44,20 @@ def classify_command(
     accept_changes: bool = typer.Option(
         False, "--accept-changes", help="Accept rules or operators changed since the last run."
     ),
-    engine_name: str = typer.Option("duckdb", "--engine", help="Analytics engine: duckdb."),
+    engine_name: str = typer.Option(
+        "duckdb", "--engine", help="Analytics engine: duckdb, or spark (needs openceir[spark])."
+    ),
+    spark_master: str | None = typer.Option(
+        None,
+        "--spark-master",
+        help="Spark master URL for --engine spark (default: setting spark_master, local[2]).",
+    ),
 ) -> None:
     """Classify the IMEIs seen in the lake and on the registers.
 
     Example: openceir classify --date 2026-11-28 --dry-run
+
+    Example: openceir classify --engine spark --spark-master spark://head:7077
     """
     from openceir.classify import run
 
@@ -65,6 +74,7 @@ def classify_command(
             dry_run=dry_run,
             accept_changes=accept_changes,
             backend=engine_name,
+            spark_master=spark_master,
             progress=lambda stage: status.update(f"classifying: {stage}"),
         )
     title = f"classification run {result.run_id} for {result.as_of}"

@@ -70,6 +70,39 @@ def bit_count(x: Any) -> Any:
     """Number of set bits (DuckDB and Spark both have `bit_count`)."""
 
 
+def sorted_set(column: Any, where: Any = None) -> Any:
+    """The distinct non-NULL values of `column` as a sorted list (an aggregate).
+
+    Why sorted: `collect(distinct=True)` returns values in whatever order the engine met
+    them, which differs between DuckDB and Spark (and between runs): evidence must not.
+    Why NULL when nothing is collected: DuckDB returns NULL for an empty `array_agg`, Spark
+    an empty list; both give NULL here.
+    """
+    values = column.collect(distinct=True, where=where).sort()
+    return ibis.ifelse(values.length() > 0, values, ibis.null(values.type()))
+
+
+def whole_number(text: Any) -> Any:
+    """The integer written in `text` when it is digits only (an optional leading `+`, at most
+    18 digits), else NULL.
+
+    Why not `try_cast`: DuckDB's TRY_CAST reads '1.5' as 2 and '1e3' as 1000, Spark's as NULL.
+    """
+    digits = text.re_search(r"^\+?[0-9]{1,18}$")
+    return ibis.ifelse(digits, text.try_cast("int64"), ibis.null("int64"))
+
+
+def rounded(value: Any, digits: int) -> Any:
+    """A non-negative number rounded half up to `digits` decimals, the same on every engine.
+
+    Why not `round`: DuckDB's and Spark's disagree on halves (2.675 is 2.67 to DuckDB, 2.68
+    to Spark, which rounds the decimal text). Here both compute floor(x*10^d + 0.5)/10^d in
+    IEEE doubles, which every engine does alike (2.675 -> 2.68).
+    """
+    scale = 10**digits
+    return (value * scale + 0.5).floor().cast("float64") / scale
+
+
 def window(obs: Any, as_of: date, period_days: int) -> Any:
     """Observations overlapping the `period_days` days ending on `as_of` (inclusive)."""
     start = as_of - timedelta(days=period_days - 1)
@@ -109,7 +142,10 @@ __all__ = [
     "dimension",
     "distinct_ids",
     "params_model",
+    "rounded",
     "seen",
+    "sorted_set",
     "tac_of",
+    "whole_number",
     "window",
 ]

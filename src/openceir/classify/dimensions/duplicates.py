@@ -9,7 +9,14 @@ from typing import Any, Literal
 
 import ibis
 
-from openceir.classify.dimensions._base import bit_count, dimension, seen
+from openceir.classify.dimensions._base import (
+    bit_count,
+    dimension,
+    rounded,
+    seen,
+    sorted_set,
+    whole_number,
+)
 
 
 @dimension("duplicate_threshold")
@@ -24,8 +31,8 @@ def duplicate_threshold(
     obs = seen(src, period_days).filter(lambda t: t[by].notnull())
     per = obs.group_by("imei_key", "imei_raw").aggregate(
         n_distinct=obs[by].nunique(),
-        imsis=obs.imsi.collect(distinct=True),
-        operators=obs.operator.collect(distinct=True),
+        imsis=sorted_set(obs.imsi),
+        operators=sorted_set(obs.operator),
         first_seen=obs.first_seen.min(),
         last_seen=obs.last_seen.max(),
     )
@@ -50,7 +57,8 @@ def duplicate_daily_avg(
     per = per_month.group_by("imei_key", "imei_raw").aggregate(
         imsi_days=per_month.imsi_days.sum(), days_seen=bit_count(per_month.all_days).sum()
     )
-    per = per.mutate(daily_avg=(per.imsi_days / per.days_seen).round(2))
+    per = per.filter(per.days_seen > 0)  # Spark (ANSI) fails on a division by zero
+    per = per.mutate(daily_avg=rounded(per.imsi_days / per.days_seen, 2))
     return per.filter((per.days_seen >= min_seen_days) & (per.daily_avg >= threshold))
 
 
@@ -63,7 +71,7 @@ def transient_imei(src: Any, *, min_msisdns: int = 4, period_days: int = 30) -> 
     """
     obs = seen(src, period_days)
     obs = obs.filter(obs.imei_key.notnull() & obs.msisdn.notnull())
-    nums = obs.select("imei_key", "imei_raw", "operator", n=obs.msisdn.try_cast("int64"))
+    nums = obs.select("imei_key", "imei_raw", "operator", n=whole_number(obs.msisdn))
     nums = nums.filter(nums.n.notnull()).distinct()
     w = ibis.window(group_by=[nums.imei_key, nums.operator], order_by=nums.n)
     steps = nums.mutate(step=nums.n - nums.n.lag().over(w))
@@ -110,7 +118,7 @@ def several_operators_same_day(src: Any, *, min_days: int = 1, period_days: int 
         shared_days=bit_count(per_month.days).sum()
     )
     ops = pairs.select("imei_key", name=pairs.op_a).union(pairs.select("imei_key", name=pairs.op_b))
-    ops = ops.group_by("imei_key").aggregate(operators=ops["name"].collect(distinct=True))
+    ops = ops.group_by("imei_key").aggregate(operators=sorted_set(ops["name"]))
     per = per.join(ops, "imei_key")
     return per.filter(per.shared_days >= min_days)
 
@@ -140,6 +148,6 @@ def imeisv_conflict(src: Any, *, period_days: int = 30) -> Any:
         & ((a.days & b.days) != 0),
     ).select(imei_key=a.imei_key, imei_raw=a.imei_raw, svn_a=a.svn, svn_b=b.svn)
     return pairs.group_by("imei_key", "imei_raw").aggregate(
-        versions=pairs.svn_a.collect(distinct=True),
-        other_versions=pairs.svn_b.collect(distinct=True),
+        versions=sorted_set(pairs.svn_a),
+        other_versions=sorted_set(pairs.svn_b),
     )

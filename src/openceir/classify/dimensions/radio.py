@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import ibis
+
 from openceir.classify.dimensions._base import dimension, seen, tac_of
 from openceir.lake.rat import RAT_BITS
 
@@ -33,4 +35,8 @@ def inconsistent_rat(src: Any, *, period_days: int = 30, ignore: list[str] | Non
     )
     unexpected = joined.seen_rats & ~joined.model_rats & ~ignored
     joined = joined.mutate(unexpected_rats=unexpected)
-    return joined.filter(joined.unexpected_rats != 0).distinct(on=["imei_key", "imei_raw"])
+    hit = joined.filter(joined.unexpected_rats != 0)
+    # one row per IMEI, the same on every engine when a TAC is in the catalog twice
+    first = ibis.window(group_by=hit.imei_key, order_by=[hit.model, hit.model_rats])
+    hit = hit.mutate(rank=ibis.row_number().over(first))
+    return hit.filter(hit.rank == 0).drop("rank")

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import ibis
 
-from openceir.classify.dimensions._base import dimension, seen
+from openceir.classify.dimensions._base import dimension, seen, sorted_set
 
 
 @dimension("roamer")
@@ -34,7 +34,7 @@ def roamer(
     per = obs.group_by("imei_key", "imei_raw").aggregate(
         matching=(obs.scope == scope).sum(),
         total=obs.count(),
-        imsis=obs.imsi.collect(distinct=True, where=obs.scope == scope),
+        imsis=sorted_set(obs.imsi, where=obs.scope == scope),
     )
     cond = per.matching == per.total if only else per.matching > 0
     return per.filter(cond).select("imei_key", "imei_raw", "imsis")

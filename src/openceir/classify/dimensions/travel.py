@@ -8,7 +8,7 @@ from typing import Any
 
 import ibis
 
-from openceir.classify.dimensions._base import dimension, window
+from openceir.classify.dimensions._base import dimension, rounded, window
 
 
 def _seconds(t: Any) -> Any:
@@ -53,7 +53,9 @@ def impossible_travel(
         multi = multi.filter(multi.sims >= 2).select("imei_key")
         sig = sig.semi_join(multi, "imei_key")
     sig = sig.mutate(at=_seconds(sig), exact=sig.time.notnull())
-    w = ibis.window(group_by=sig.imei_key, order_by=[sig.at, sig.imsi])
+    # every column the legs show, so ties (same time, same SIM) order alike on every engine
+    order = ["at", "imsi", "date", "time", "lat", "lon"]
+    w = ibis.window(group_by=sig.imei_key, order_by=[sig[c] for c in order])
     prev = sig.mutate(
         p_lat=sig.lat.lag().over(w),
         p_lon=sig.lon.lag().over(w),
@@ -67,15 +69,16 @@ def impossible_travel(
     rad = 3.141592653589793 / 180.0
     dlat = (prev.lat - prev.p_lat) * rad
     dlon = (prev.lon - prev.p_lon) * rad
-    a = (dlat / 2).sin() ** 2 + (prev.lat * rad).cos() * (prev.p_lat * rad).cos() * (
-        dlon / 2
-    ).sin() ** 2
+    sin_lat, sin_lon = (dlat / 2).sin(), (dlon / 2).sin()
+    cosines = (prev.lat * rad).cos() * (prev.p_lat * rad).cos()
+    a = sin_lat * sin_lat + cosines * sin_lon * sin_lon
     km = 2 * 6371.0 * a.sqrt().asin()
     slack = ibis.ifelse(prev.exact & prev.p_exact, 0, 86400)
     hours = ibis.greatest((prev.at - prev.p_at).abs() + slack, 60).cast("float64") / 3600.0
-    legs = prev.mutate(km=km.round(1), hours=hours.round(2))
+    legs = prev.mutate(km=rounded(km, 1), hours=rounded(hours, 2))
     legs = legs.filter((legs.km >= min_distance_km) & (legs.km / legs.hours > max_speed_kmh))
-    w2 = ibis.window(group_by=legs.imei_key, order_by=legs.km.desc())
+    worst_first = [legs.km.desc(), *(legs[c] for c in ["hours", *order, "p_at", "p_imsi"])]
+    w2 = ibis.window(group_by=legs.imei_key, order_by=worst_first)
     legs = legs.mutate(rank=ibis.row_number().over(w2))
     worst = legs.filter(legs.rank == 0).drop("rank")
     counts = legs.group_by("imei_key").aggregate(conflicts=legs.count())
