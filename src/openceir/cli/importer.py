@@ -189,6 +189,26 @@ THRESHOLD = inspect.Parameter(
     ),
     annotation=list[str] | None,
 )
+TODAY = inspect.Parameter(
+    "today",
+    inspect.Parameter.KEYWORD_ONLY,
+    default=typer.Option(
+        None, "--date", help="Date register changes take effect (YYYY-MM-DD; default today)."
+    ),
+    annotation=str | None,
+)
+
+
+def _parse_today(options: dict[str, Any]) -> None:
+    """Turn the --date text of `options` into a date in place (one-line error if not one)."""
+    raw = options.get("today")
+    if raw:
+        try:
+            options["today"] = date.fromisoformat(raw)
+        except ValueError:
+            raise InputError(f"{raw!r}: expected YYYY-MM-DD", field="date") from None
+
+
 FILE = inspect.Parameter(
     "file",
     inspect.Parameter.POSITIONAL_OR_KEYWORD,
@@ -244,12 +264,7 @@ def _list_command(kind: str) -> None:
     source = SOURCES[kind]
 
     def command(**options: Any) -> None:
-        raw = options.get("today")
-        if raw:
-            try:
-                options["today"] = date.fromisoformat(raw)
-            except ValueError:
-                raise InputError(f"{raw!r}: expected YYYY-MM-DD", field="date") from None
+        _parse_today(options)
         _run(kind, options["file"], options, LIST_CHECKS)
 
     delta = inspect.Parameter(
@@ -263,16 +278,8 @@ def _list_command(kind: str) -> None:
         ),
         annotation=bool,
     )
-    today = inspect.Parameter(
-        "today",
-        inspect.Parameter.KEYWORD_ONLY,
-        default=typer.Option(
-            None, "--date", help="Date the changes take effect (YYYY-MM-DD; default today)."
-        ),
-        annotation=str | None,
-    )
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [FILE, delta, today, *_disable_params(LIST_CHECKS), THRESHOLD]
+        [FILE, delta, TODAY, *_disable_params(LIST_CHECKS), THRESHOLD]
     )
     columns = ",".join((*source.required, *source.optional))
     dirbs = f" (DIRBS {source.dirbs_kind})" if source.dirbs_kind else ""
@@ -287,12 +294,7 @@ def _all_command() -> None:
     both = tuple(dict.fromkeys((*OPERATOR_CHECKS, *LIST_CHECKS)))
 
     def command(**options: Any) -> None:
-        raw = options.get("today")
-        if raw:
-            try:
-                options["today"] = date.fromisoformat(raw)
-            except ValueError:
-                raise InputError(f"{raw!r}: expected YYYY-MM-DD", field="date") from None
+        _parse_today(options)
         directory = options["directory"]
         planned, unknown = _batch.plan_directory(directory)
         settings = _context.settings()
@@ -329,16 +331,8 @@ def _all_command() -> None:
         ),
         annotation=Path,
     )
-    today = inspect.Parameter(
-        "today",
-        inspect.Parameter.KEYWORD_ONLY,
-        default=typer.Option(
-            None, "--date", help="Date register changes take effect (YYYY-MM-DD; default today)."
-        ),
-        annotation=str | None,
-    )
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [directory, today, *_disable_params(both), THRESHOLD]
+        [directory, TODAY, *_disable_params(both), THRESHOLD]
     )
     command.__doc__ = (
         "Import every file in a directory: the TAC catalog first, then the register lists "
