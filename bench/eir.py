@@ -239,7 +239,14 @@ def fixed_rate(url: str, rate: float, seconds: int, h1: bool) -> dict[str, float
     }
 
 
-def http(root: Path, workers: int, seconds: int, repeat: int) -> None:
+def http(
+    root: Path,
+    workers: int,
+    seconds: int,
+    repeat: int,
+    servers: list[str] | None = None,
+    rates: tuple[float, ...] | list[float] = (),
+) -> None:
     """Per server: hello and n5g-eir side by side, max rates alternated `repeat` times (best
     kept, so a burst of the other engineers' load hits both alike), then the fixed-rate runs."""
     if not (shutil.which("wrk") and shutil.which("h2load")):
@@ -247,7 +254,7 @@ def http(root: Path, workers: int, seconds: int, repeat: int) -> None:
         return
     from openceir.eir.server import granian_available
 
-    servers = ["hypercorn", *(["granian"] if granian_available() else [])]
+    servers = servers or ["hypercorn", *(["granian"] if granian_available() else [])]
     query = "?pei=imei-356938035643809&supi=imsi-63901123"
     apps = {"n5g-eir": "openceir.eir.asgi:app", "hello": "openceir.eir.asgi:hello"}
     for server in servers:
@@ -272,6 +279,15 @@ def http(root: Path, workers: int, seconds: int, repeat: int) -> None:
                 }
                 for name, url in urls.items()
             }
+            for rate in rates:  # extra fixed rates, the same for both apps
+                for name, url in urls.items():
+                    for proto in ("HTTP/1.1", "h2c"):
+                        lat = fixed_rate(url, rate, seconds, h1=proto == "HTTP/1.1")
+                        print(
+                            f"HTTP {server:9s} {name:7s}: {proto:8s} at {lat['rate']:8,.0f} "
+                            f"req/s (set rate): p50 {lat['p50']:.2f} ms, p90 {lat['p90']:.2f} "
+                            f"ms, p99 {lat['p99']:.2f} ms, {lat['errors']:.0f} errors"
+                        )
         finally:
             for proc in procs:
                 stop(proc)
@@ -439,6 +455,8 @@ def main() -> None:
     parser.add_argument("--pd-node", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=5, help="in-process passes (best kept)")
     parser.add_argument("--http-repeat", type=int, default=3, help="max-rate runs (best kept)")
+    parser.add_argument("--servers", help="HTTP servers, comma-separated (granian,hypercorn)")
+    parser.add_argument("--rates", help="extra fixed rates (req/s), comma-separated")
     parser.add_argument("--only", choices=["inproc", "http", "s13"])
     args = parser.parse_args()
     if args.pd_node:
@@ -454,7 +472,14 @@ def main() -> None:
         if args.only in (None, "inproc"):
             in_process(snap, keys, args.repeat)
         if args.only in (None, "http"):
-            http(root, args.workers, args.seconds, args.http_repeat)
+            http(
+                root,
+                args.workers,
+                args.seconds,
+                args.http_repeat,
+                args.servers.split(",") if args.servers else None,
+                [float(r) for r in args.rates.split(",")] if args.rates else [],
+            )
         if args.only in (None, "s13"):
             s13(root, args.seconds)
 
