@@ -486,8 +486,10 @@ class Snapshot:
         # index_of, inlined: a method call costs as much as the search itself.
         j = (key - self._base) >> self._shift
         if 0 <= j < self._buckets:
+            i = self._smv[j]
             hi = self._smv[j + 1]
-            i = bisect_left(self._kmv, key, self._smv[j], hi)
+            if hi - i > 1:  # buckets of 0 or 1 key (about 60% at 5M keys) need no bisect
+                i = bisect_left(self._kmv, key, i, hi)
             if i < hi and self._kmv[i] == key:
                 settled = self._amv[i]
                 if settled >= 0 and today is None:
