@@ -269,6 +269,7 @@ def spark_backend(session: Any = None, *, master: str | None = None) -> Any:
         compiler = SparkCompiler()
         owns = owns_session
         views: list[str]
+        kept: list[Any]
 
         def _register_in_memory_table(self, op: Any) -> None:
             table = op.data.to_pyarrow(op.schema)
@@ -293,7 +294,17 @@ def spark_backend(session: Any = None, *, master: str | None = None) -> Any:
             self.views.append(name)
             return self.table(name)
 
+        def keep(self, frame: Any) -> Any:
+            """`frame` persisted (memory, then disk) until disconnect: read once, used often."""
+            from pyspark import StorageLevel
+
+            self.kept.append(frame.persist(StorageLevel.MEMORY_AND_DISK))
+            return frame
+
         def disconnect(self) -> None:
+            for frame in self.kept:
+                frame.unpersist()
+            self.kept.clear()
             if self.owns:
                 self._session.stop()
                 return
@@ -302,7 +313,7 @@ def spark_backend(session: Any = None, *, master: str | None = None) -> Any:
             self.views.clear()
 
     backend = ArrowSpark()
-    backend.views = []
+    backend.views, backend.kept = [], []
     backend.do_connect(session)
     return backend
 

@@ -299,6 +299,8 @@ def _spark_lake(backend: Any, data_dir: Path, months: list[str] | None) -> tuple
             )
         else:
             frame = session.createDataFrame(empty(schema))
+        if name == "observations":  # read by nearly every dimension: decode the files once
+            frame = backend.keep(frame)
         view = f"openceir_{name}_{uuid.uuid4().hex[:12]}"
         tables.append(backend.register_view(view, frame))
     return tables[0], tables[1]
