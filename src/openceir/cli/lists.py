@@ -14,8 +14,9 @@ from openceir.lists.run import RunResult, runs, verify_run, write_run
 from openceir.lists.sources import load_inputs
 
 app = typer.Typer(
-    help="Output lists: blacklist, notifications and exceptions per operator, and the lists "
-    "an EIR needs (barred TACs, tracked, registered).",
+    help="Output lists for operators' EIRs: blacklist, notifications, exceptions and more.\n\n"
+    "Each run also carries what an EIR needs for restrictive mode: barred TACs, tracked and "
+    "registered IMEIs.",
     no_args_is_help=True,
 )
 

@@ -78,7 +78,7 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
     "lists": (
         "openceir.cli.lists",
         "app",
-        "Output lists: blacklist, notifications and exceptions per operator.",
+        "Output lists for operators' EIRs: blacklist, notifications, exceptions and more.",
     ),
     "keys": ("openceir.cli.keys", "app", "The CEIR's list-signing key (Ed25519)."),
 }
