@@ -274,3 +274,35 @@ def audit_cmd(
         )
     if not report.in_sync:
         raise typer.Exit(1)
+
+
+@app.command("fold-events")
+def fold_events_cmd(
+    today: str | None = typer.Option(
+        None, "--today", help="Fold days before this date (YYYY-MM-DD) [default: today, UTC]."
+    ),
+) -> None:
+    """Import finished days of check events into the lake, so classification sees them.
+
+    One operator dump per operator and day, through the ordinary import pipeline (atomic,
+    re-runnable). Run it before `openceir classify`, e.g. from cron after midnight.
+
+    Example: openceir eir fold-events
+    """
+    from openceir.eir.fold import fold
+
+    day = None
+    if today:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError:
+            raise InputError(
+                f"{today!r} is not a date, expected YYYY-MM-DD", field="--today"
+            ) from None
+    result = fold(_context.settings(), today=day, engine=_context.engine())
+    console.print(
+        f"{result.events} check events: {len(result.imported)} day files imported, "
+        f"{len(result.unchanged)} already in the lake, "
+        f"{result.skipped_no_operator} events with no operator left out",
+        markup=False,
+    )
