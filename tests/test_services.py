@@ -40,6 +40,9 @@ def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(ConfigError, match=f"port {port} .* already in use .*web"):
-            with running(tmp_path, Ports(port, free_port(), free_port())):
-                pass
+        ports = Ports(port, free_port(), free_port())
+        with (
+            pytest.raises(ConfigError, match=f"port {port} .* already in use .*web"),
+            running(tmp_path, ports),
+        ):
+            pass

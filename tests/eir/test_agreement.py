@@ -70,6 +70,7 @@ REGISTERED_2 = 35693803564393  # registered in run 2 only
 BARRED_1 = 86000001123456  # TAC barred in run 1 only
 BARRED_2 = 86000002123456  # TAC barred in run 2 only
 BARRED_PAIRED = 86000002999999  # barred TAC, blocked, paired with an alpha SIM
+BARRED_EXEMPT = 86000002555555  # golden IMEI of the TAC barred in run 2: never blocked
 UNLISTED = 35693803564300
 
 ALPHA_SIM, ALPHA_SIM_2, BETA_SIM = "639010000000001", "639010000000002", "639020000000003"
@@ -158,7 +159,7 @@ def _inputs(run: int) -> RunInputs:
         state=_state(run),
         triplets=triplets,
         pairing=pairing,
-        exempt=_keyed([EXEMPT, TRACKED_EXEMPT]),
+        exempt=_keyed([EXEMPT, TRACKED_EXEMPT, BARRED_EXEMPT]),
         home=pa.table({"operator": OPS, "prefix": [HOME[o] for o in OPS]}),
         operators=OPS,
         barred_tacs=pa.table({"tac": ["86000001" if run == 1 else "86000002"]}),
@@ -191,6 +192,7 @@ class Lists:
     tacs: set[str]
     tracked: set[int]
     registered: set[int]
+    exempt: set[int]
 
     @classmethod
     def read(cls, run_dir: Path, operator: str) -> Lists:
@@ -212,6 +214,7 @@ class Lists:
             tacs={r["tac"] for r in _rows(run_dir / "barred_tacs.csv")},
             tracked={key(r["imei"]) for r in _rows(run_dir / "tracked.csv")},
             registered={key(r["imei"]) for r in _rows(run_dir / "registered.csv")},
+            exempt={key(r["imei"]) for r in _rows(run_dir / "exempt.csv")},
         )
 
     def decide(self, key: int, imsi: str | None, restrictive: bool) -> str:
@@ -224,7 +227,7 @@ class Lists:
                 return "GREYLISTED"
             if not excepted:
                 return "BLACKLISTED"
-        if f"{key:014d}"[:8] in self.tacs and not excepted:
+        if f"{key:014d}"[:8] in self.tacs and not excepted and key not in self.exempt:
             return "BLACKLISTED"
         if key in self.tracked:
             return "GREYLISTED"
@@ -376,7 +379,14 @@ def test_run_two_deltas_say_what_changed(ceir) -> None:
     _, _, second = ceir
     changes = {
         name: {(r.get("imei") or r.get("tac"), r.get("imsi"), r["change_type"]) for r in rows}
-        for name in ("blacklist", "barred_tacs", "tracked", "registered", "exceptions_alpha")
+        for name in (
+            "blacklist",
+            "barred_tacs",
+            "tracked",
+            "registered",
+            "exempt",
+            "exceptions_alpha",
+        )
         if (rows := _rows(second / f"{name}_delta.csv"))
     }
     assert changes["blacklist"] == {
@@ -432,6 +442,7 @@ def test_operator_eir_agrees_with_the_lists_over_n5g_and_s13(ceir, tmp_path, ope
             BARRED_1,
             BARRED_2,
             BARRED_PAIRED,
+            BARRED_EXEMPT,
             UNLISTED,
             GRACE_B,
             GRACE_PAIRED,
@@ -450,6 +461,8 @@ def test_operator_eir_agrees_with_the_lists_over_n5g_and_s13(ceir, tmp_path, ope
     assert lists.decide(TRACKED_2, None, False) == grey
     assert lists.decide(TRACKED_EXEMPT, None, False) == "WHITELISTED"
     assert lists.decide(EXEMPT, None, False) == "WHITELISTED"
+    assert lists.decide(BARRED_EXEMPT, None, False) == "WHITELISTED"
+    assert lists.decide(BARRED_EXEMPT, None, True) == "WHITELISTED"  # golden is registered
     assert lists.decide(UNLISTED, None, True) == "UNKNOWN"
     assert lists.decide(REGISTERED, None, True) == "WHITELISTED"
     assert lists.decide(PAIRED, FOREIGN, False) == "WHITELISTED"

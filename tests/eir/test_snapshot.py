@@ -133,6 +133,28 @@ def test_empty_snapshot_whitelists_everything(tmp_path: Path) -> None:
     assert status.tolist() == [0, 0]
 
 
+def test_exempt_imei_of_a_barred_tac_is_not_blocked(tmp_path: Path) -> None:
+    golden, other, registered_golden = 86000001000001, 86000001000002, 86000001000003
+    keyed = lambda keys: pa.table({"imei_key": pa.array(keys, pa.int64())})  # noqa: E731
+    build_snapshot(
+        tmp_path,
+        run_id="golden",
+        barred_tacs=["86000001"],
+        exempt=keyed([golden, registered_golden]),
+        registered=keyed([registered_golden]),
+    )
+    snap = Snapshot.open_current(tmp_path)
+    assert snap.lookup(golden).status == "WHITELISTED"
+    assert snap.lookup(registered_golden).status == "WHITELISTED"
+    assert snap.lookup(other) == ("BLACKLISTED", ("barred TAC",))
+    status, _ = snap.lookup_many(np.array([golden, registered_golden, other]))
+    assert [STATUS_NAMES[s] for s in status.tolist()] == [
+        "WHITELISTED",
+        "WHITELISTED",
+        "BLACKLISTED",
+    ]
+
+
 # ---------------------------------------------------------------- single path == batched path
 
 _DAY = 20_000  # 2024-10-04, the "today" of the random snapshots below

@@ -76,7 +76,7 @@ def two_runs(tmp_path, signer):
 
 
 def test_register_lists_drop_bad_tacs_exempt_from_tracked_and_add_exempt_to_registered():
-    tacs, tracked, registered = register_lists(
+    tacs, tracked, registered, golden = register_lists(
         pa.table({"tac": ["86000001", "86000001", "8600", "x2345678"]}),
         _keyed([E, C]),
         _keyed([A]),
@@ -85,6 +85,7 @@ def test_register_lists_drop_bad_tacs_exempt_from_tracked_and_add_exempt_to_regi
     assert tacs.column("tac").to_pylist() == ["86000001"]
     assert tracked.column("imei_key").to_pylist() == [E]  # C is exempt (golden)
     assert registered.column("imei_key").to_pylist() == sorted([A, C])
+    assert golden.column("imei_key").to_pylist() == [C]
 
 
 def test_run_writes_the_eir_lists_with_raw_imeis_kept(two_runs):

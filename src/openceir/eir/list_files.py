@@ -138,7 +138,8 @@ def _operator_files(run_dir: Path, kind: str, operator: str | None) -> list[Path
 def run_tables(run_dir: Path, operator: str | None = None) -> dict[str, object]:
     """The `build_snapshot` tables of a list run's files (all operators', or one operator's).
 
-    Needs `blacklist.csv`; `barred_tacs.csv`, `tracked.csv` and `registered.csv` when present
+    Needs `blacklist.csv`; `barred_tacs.csv`, `tracked.csv`, `registered.csv` and `exempt.csv`
+    when present
     (a run without `registered.csv` cannot serve restrictive mode).
     """
     run_dir = Path(run_dir)
@@ -158,7 +159,7 @@ def run_tables(run_dir: Path, operator: str | None = None) -> dict[str, object]:
         "notified": pa.concat_tables(notified) if notified else None,
         "exceptions": pa.concat_tables(excepted) if excepted else None,
     }
-    for name, kind in (("tracked", "tracked"), ("registered", "registered")):
+    for name, kind in (("tracked", "tracked"), ("registered", "registered"), ("exempt", "exempt")):
         path = run_dir / f"{name}.csv"
         tables[name] = read_list(path, kind, skip_malformed=True) if path.is_file() else None
     tacs = run_dir / "barred_tacs.csv"

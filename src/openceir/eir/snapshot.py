@@ -3,7 +3,8 @@
 One directory per run under `<root>/runs/<run_id>/` holds:
 
 - `keys.arrow`: every listed IMEI key (14-digit integer, DESIGN §5), sorted and unique, with
-  `flags` (uint8: 1 blocked, 2 notified, 4 tracked, 8 registered, 16 has exception pairs),
+  `flags` (uint8: 1 blocked, 2 notified, 4 tracked, 8 registered, 16 has exception pairs,
+  32 exempt: a barred TAC never blocks it),
   `block_date` (int32 days since 1970-01-01; the earliest of its blocked/notified rows) and
   `reason_id` (int32 into the manifest's `reason_sets`);
 - `exceptions.arrow`: the (IMEI key, IMSI) pairs allowed although the IMEI is blocked, sorted;
@@ -38,7 +39,7 @@ import pyarrow.ipc as ipc
 from openceir.eir._index import bucket_table
 from openceir.errors import ConfigError, InputError, NotFound
 
-BLOCKED, NOTIFIED, TRACKED, REGISTERED, EXCEPTION = 1, 2, 4, 8, 16
+BLOCKED, NOTIFIED, TRACKED, REGISTERED, EXCEPTION, EXEMPT = 1, 2, 4, 8, 16, 32
 
 WHITELISTED, GREYLISTED, BLACKLISTED, UNKNOWN = 0, 1, 2, 3
 STATUS_NAMES = ("WHITELISTED", "GREYLISTED", "BLACKLISTED", "UNKNOWN")
@@ -168,6 +169,7 @@ def build_snapshot(
     barred_tacs: list[str] | pa.Table | None = None,
     tracked: pa.Table | None = None,
     registered: pa.Table | None = None,
+    exempt: pa.Table | None = None,
     run_id: str | None = None,
     generated_at: datetime | None = None,
     make_current: bool = True,
@@ -215,7 +217,11 @@ def build_snapshot(
         exc_keys, exc_imsis = exc_keys[order], exc_imsis[order]
         parts_keys.append(np.unique(exc_keys))
         parts_flags.append(np.full(len(parts_keys[-1]), EXCEPTION, dtype=np.uint8))
-    flagged = ((tracked, "tracked", TRACKED), (registered, "registered", REGISTERED))
+    flagged = (
+        (tracked, "tracked", TRACKED),
+        (registered, "registered", REGISTERED),
+        (exempt, "exempt", EXEMPT),
+    )
     for table, name, flag in flagged:
         if table is not None:
             parts_keys.append(_keys(table, name))
@@ -277,6 +283,7 @@ def build_snapshot(
             "notified": int(np.count_nonzero(flags & NOTIFIED)),
             "tracked": int(np.count_nonzero(flags & TRACKED)),
             "registered": int(np.count_nonzero(flags & REGISTERED)),
+            "exempt": int(np.count_nonzero(flags & EXEMPT)),
             "exceptions": int(exc_keys.size),
             "barred_tacs": len(tacs),
         },
@@ -349,7 +356,7 @@ def _settled_answers(
     settled[plain & ((flags & REGISTERED) != 0)] = WHITELISTED * reason_sets + NO_REASON
     settled[plain & ((flags & TRACKED) != 0)] = GREYLISTED * reason_sets + TRACKED_REASON
     if barred_tacs.shape[0]:
-        barred = plain & np.isin(keys // 1_000_000, barred_tacs)
+        barred = plain & ((flags & EXEMPT) == 0) & np.isin(keys // 1_000_000, barred_tacs)
         settled[barred] = BLACKLISTED * reason_sets + BARRED_TAC
     reached = ((flags & (BLOCKED | NOTIFIED)) != 0) & ((flags & EXCEPTION) == 0)
     reached &= block_dates <= day
@@ -509,7 +516,12 @@ class Snapshot:
                             return BLACKLISTED, self._rmv[i]
                     else:
                         return GREYLISTED, self._rmv[i]
-                if self.barred_tacs and not excepted and key // 1_000_000 in self.barred_tacs:
+                if (
+                    self.barred_tacs
+                    and not excepted
+                    and not flags & EXEMPT
+                    and key // 1_000_000 in self.barred_tacs
+                ):
                     return _BLACK_BARRED
                 if flags & TRACKED:
                     return _GREY_TRACKED
@@ -589,6 +601,7 @@ class Snapshot:
         reason[tracked] = TRACKED_REASON
         if self.barred_tac_array.shape[0]:
             barred = np.isin(keys // 1_000_000, self.barred_tac_array) & ~excepted
+            barred &= (flags & EXEMPT) == 0
             status[barred] = BLACKLISTED
             reason[barred] = BARRED_TAC
         dated = (flags & (BLOCKED | NOTIFIED)) != 0

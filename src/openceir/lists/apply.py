@@ -47,6 +47,7 @@ _KINDS: dict[str, tuple[list[str], list[str], tuple[str, ...], str]] = {
     "barred_tacs": (TAC_COLUMNS, ["tac"], ("added",), "tac"),
     "tracked": (IMEI_COLUMNS, ["imei"], ("added",), f"{_KEYED}, imei"),
     "registered": (IMEI_COLUMNS, ["imei"], ("added",), f"{_KEYED}, imei"),
+    "exempt": (IMEI_COLUMNS, ["imei"], ("added",), f"{_KEYED}, imei"),
 }
 
 

@@ -168,8 +168,10 @@ def generate(
 
 def register_lists(
     barred_tacs: pa.Table, monitoring: pa.Table, registration: pa.Table, exempt: pa.Table
-) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """(barred TACs, tracked IMEIs, registered IMEIs), distinct and sorted as written.
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """(barred TACs, tracked, registered and exempt IMEIs), distinct and sorted as written.
+
+    Exempt (golden) IMEIs travel on their own too: a barred TAC never blocks them.
 
     `barred_tacs` has `tac` (text; anything but 8 digits is dropped, as classification does);
     the others have (imei_key, imei_raw). Tracked leaves out exempt IMEIs; registered is the
@@ -196,9 +198,14 @@ def register_lists(
                 WHERE x.imei_key IS NOT NULL OR x.imei_raw IS NOT NULL
                 ORDER BY imei_key NULLS LAST, ident"""
         ).to_arrow_table()
+        golden = con.sql(
+            f"""SELECT DISTINCT {ident} AS ident, x.imei_key FROM exempt x
+                WHERE x.imei_key IS NOT NULL OR x.imei_raw IS NOT NULL
+                ORDER BY imei_key NULLS LAST, ident"""
+        ).to_arrow_table()
     finally:
         con.close()
-    return tacs, tracked, registered
+    return tacs, tracked, registered, golden
 
 
 def _split(table: pa.Table, operators: list[str]) -> dict[str, pa.Table]:
@@ -300,7 +307,7 @@ def delta(
 ) -> pa.Table:
     """Rows that changed between two written lists (`csv_table` shape), with `change_type`.
 
-    kind is blacklist / notifications / exceptions / barred_tacs / tracked / registered;
+    kind is blacklist / notifications / exceptions / barred_tacs / tracked / registered / exempt;
     notifications need this run's written `blacklist` and the `seen` (imei, imsi) pairs to tell
     blacklisted / no_longer_seen apart. The last three are sets: `added` / `removed`.
     """
@@ -311,6 +318,7 @@ def delta(
         "barred_tacs": _delta_set(TAC_COLUMNS),
         "tracked": _delta_set(IMEI_COLUMNS),
         "registered": _delta_set(IMEI_COLUMNS),
+        "exempt": _delta_set(IMEI_COLUMNS),
     }[kind]
     empty = pa.table({"imei": pa.array([], pa.string()), "imsi": pa.array([], pa.string())})
     con = _con(

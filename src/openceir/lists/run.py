@@ -47,7 +47,7 @@ _NO_TACS = pa.table({"tac": pa.array([], pa.string())})
 _NO_IMEIS = pa.table({"imei_key": pa.array([], pa.int64()), "imei_raw": pa.array([], pa.string())})
 _RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z(-[0-9a-z]+)?$")
 _FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(csv|zip)$")
-SHARED_LISTS = ("blacklist", "barred_tacs", "tracked", "registered")
+SHARED_LISTS = ("blacklist", "barred_tacs", "tracked", "registered", "exempt")
 """Lists every operator gets (no subscriber data); the others are per operator."""
 OPERATOR_LISTS = ("notifications", "exceptions")
 """Lists with subscriber data (IMSI, MSISDN): `<kind>_<operator>`, only for that operator."""
@@ -237,7 +237,7 @@ def write_run(
             lists.append((f"notifications_{op}", "notifications", n, NOTIFICATION_COLUMNS))
             lists.append((f"exceptions_{op}", "exceptions", e, EXCEPTION_COLUMNS))
         if inputs.registration is not None:
-            tacs, tracked, registered = register_lists(
+            tacs, tracked, registered, golden = register_lists(
                 inputs.barred_tacs if inputs.barred_tacs is not None else _NO_TACS,
                 inputs.monitoring if inputs.monitoring is not None else _NO_IMEIS,
                 inputs.registration,
@@ -249,6 +249,8 @@ def write_run(
             )
             registered = csv_table(registered, IMEI_COLUMNS, check_digit)
             lists.append(("registered", "registered", registered, IMEI_COLUMNS))
+            golden = csv_table(golden, IMEI_COLUMNS, check_digit)
+            lists.append(("exempt", "exempt", golden, IMEI_COLUMNS))
         seen = _seen_pairs(inputs.triplets, check_digit)
         zips: list[tuple[str, list[str]]] = []
         for name, kind, table, columns in lists:
