@@ -45,6 +45,32 @@ class LoopThread:
         self.thread.join(10)
 
 
+async def until_listening(port: int) -> None:
+    """Return once 127.0.0.1:`port` accepts connections."""
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.02)
+
+
+def s13_server_thread(server: Any, events: Any = None) -> tuple[LoopThread, int]:
+    """The S13 peer `server` on a free loopback port, in a LoopThread (enter it to start)."""
+    from openceir.eir.s13 import run_s13
+
+    port = free_port()
+
+    async def main(stop: asyncio.Event, ready: threading.Event) -> None:
+        task = asyncio.ensure_future(run_s13(server, "127.0.0.1", port, events, stop=stop))
+        await until_listening(port)
+        ready.set()
+        await task
+
+    return LoopThread(main), port
+
+
 def hypercorn_server(app: Any, port: int) -> LoopThread:
     """Hypercorn serving `app` (HTTP/1.1 and h2c) on 127.0.0.1:port."""
     from hypercorn.asyncio import serve
@@ -57,13 +83,7 @@ def hypercorn_server(app: Any, port: int) -> LoopThread:
 
     async def main(stop: asyncio.Event, ready: threading.Event) -> None:
         task = asyncio.ensure_future(serve(app, config, shutdown_trigger=stop.wait))
-        while True:  # ready once the port accepts
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.02)
+        await until_listening(port)
         ready.set()
         await task
 

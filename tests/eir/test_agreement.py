@@ -14,14 +14,12 @@ computed here directly from the list rows (DESIGN §5).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import socket
 import struct
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -39,14 +37,14 @@ from diameter.message.constants import APP_3GPP_S13_S13, VENDOR_TGPP
 from openceir.classify.state import CURRENT_SCHEMA
 from openceir.eir.list_files import snapshot_from_files
 from openceir.eir.n5g import PATH, N5gEirApp
-from openceir.eir.s13 import run_s13, s13_server
+from openceir.eir.s13 import s13_server
 from openceir.eir.service import EirPolicy, EirService
 from openceir.identifiers import luhn
 from openceir.lists.apply import apply_delta
 from openceir.lists.keys import init_key, load_signer, load_verifier
 from openceir.lists.run import RunInputs, operator_files, write_run
 from openceir.lists.sources import TRIPLET_SCHEMA
-from tests.eir.servers import LoopThread, free_port, hypercorn_server
+from tests.eir.servers import LoopThread, free_port, hypercorn_server, s13_server_thread
 
 TODAY = datetime.now(UTC).date()  # the EIR decides on today's date, so the lists do too
 PAST, SOON = TODAY - timedelta(days=30), TODAY + timedelta(days=10)
@@ -292,22 +290,7 @@ class S13Client:
 
 
 def _s13(service: EirService) -> tuple[LoopThread, int]:
-    server = s13_server(service)
-    port = free_port()
-
-    async def main(stop: asyncio.Event, ready: threading.Event) -> None:
-        task = asyncio.ensure_future(run_s13(server, "127.0.0.1", port, None, stop=stop))
-        while True:
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.02)
-        ready.set()
-        await task
-
-    return LoopThread(main), port
+    return s13_server_thread(s13_server(service))
 
 
 def _n5g_status(client: httpx.Client, base: str, pei: str, imsi: str | None) -> str:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import struct
-import threading
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -22,10 +20,10 @@ from diameter.node.application import SimpleThreadingApplication
 
 from openceir.eir.diameter import codec
 from openceir.eir.events import CheckEventLog
-from openceir.eir.s13 import run_s13, s13_server
+from openceir.eir.s13 import s13_server
 from openceir.eir.service import EirPolicy, EirService
 from tests.eir.conftest import PAIRED, PAIRED_IMSI, STOLEN, TRACKED, UNLISTED
-from tests.eir.servers import LoopThread, free_port
+from tests.eir.servers import s13_server_thread
 
 
 @pytest.fixture
@@ -36,21 +34,8 @@ def s13(eir_root: Path, tmp_path: Path):
     def start(policy: EirPolicy | None = None):
         events = CheckEventLog(tmp_path / "lake")
         server = s13_server(EirService(eir_root, policy), events=events)
-        port = free_port()
-
-        async def main(stop: asyncio.Event, ready: threading.Event) -> None:
-            task = asyncio.ensure_future(run_s13(server, "127.0.0.1", port, events, stop=stop))
-            while True:
-                try:
-                    _, writer = await asyncio.open_connection("127.0.0.1", port)
-                    writer.close()
-                    break
-                except OSError:
-                    await asyncio.sleep(0.02)
-            ready.set()
-            await task
-
-        running.append(LoopThread(main).__enter__())
+        thread, port = s13_server_thread(server, events)
+        running.append(thread.__enter__())
         return port, server, events
 
     yield start
