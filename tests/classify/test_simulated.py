@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 
 from openceir.classify import rules, run, state
-from openceir.errors import InputError
 from openceir.settings import Operator, Region, Settings
 from openceir.store.migrate import upgrade
 from openceir.store.session import connect
+from tests.classify.conftest import import_simulated
 
 simulate = pytest.importorskip("openceir.simulate")
-ingest = pytest.importorskip("openceir.ingest")
 
 TODAY = date(2026, 11, 28)
 RULES = """
@@ -100,30 +99,13 @@ def classified(tmp_path_factory):
     summary = simulate.simulate(
         settings, out, subscribers=3000, days=14, start=date(2026, 11, 1), seed=11, rates=rates
     )
-    names = {p.name: p for p in summary.files if p.parent.name != "truth"}
-    for kind, name in (
-        ("tac", "tac_catalog"),
-        ("stolen", "stolen"),
-        ("registration", "registration"),
-        ("pairing", "pairing"),
-    ):
-        ingest.run_import(settings, kind, names[f"{name}.csv"], engine=engine, today=TODAY)
-    for name in sorted(n for n in names if n.startswith(("alpha_", "beta_"))):
-        op = name.split("_")[0]
-        try:
-            ingest.run_import(
-                settings, "operator", names[name], operator_id=op, engine=engine, today=TODAY
-            )
-        except InputError:  # the injected leading-zero loss; import it anyway
-            ingest.run_import(
-                settings,
-                "operator",
-                names[name],
-                operator_id=op,
-                engine=engine,
-                today=TODAY,
-                disable=["leading_zero_loss"],
-            )
+    import_simulated(
+        settings,
+        summary,
+        engine,
+        TODAY,
+        registers=("tac_catalog", "stolen", "registration", "pairing"),
+    )
     result = run.classify(settings, engine, rules.parse(RULES), as_of=TODAY)
     with engine.connect() as conn:
         current = state.current(conn).to_pylist()

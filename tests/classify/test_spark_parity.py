@@ -26,7 +26,7 @@ import pytest
 from openceir.classify.dimensions import DIMENSIONS
 from openceir.classify.engine import Evaluator
 from openceir.classify.rules import Leaf, parse
-from tests.classify.conftest import IMEI, make_sources, obs
+from tests.classify.conftest import IMEI, import_simulated, make_sources, obs
 
 pytest.importorskip("pyspark", reason="pyspark is not installed: pip install -e '.[spark]'")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
@@ -288,12 +288,10 @@ mcc_mnc = ["63902", "63903"]
 @pytest.fixture(scope="module")
 def lakes(tmp_path_factory) -> tuple[Path, Path]:
     """Two identical copies (store + data dir) of a small simulated, imported network."""
-    from openceir.errors import InputError
     from openceir.store.migrate import upgrade
     from openceir.store.session import connect, dispose_all
 
     simulate = pytest.importorskip("openceir.simulate")
-    ingest = pytest.importorskip("openceir.ingest")
     first = tmp_path_factory.mktemp("duckdb")
     (first / "openceir.toml").write_text(CONFIG)
     settings = _settings(first)
@@ -307,24 +305,7 @@ def lakes(tmp_path_factory) -> tuple[Path, Path]:
     summary = simulate.simulate(
         settings, out, subscribers=1000, days=7, start=date(2026, 11, 1), seed=5, rates=rates
     )
-    names = {p.name: p for p in summary.files if p.parent.name != "truth"}
-    for kind, name in (
-        ("tac", "tac_catalog"),
-        ("stolen", "stolen"),
-        ("registration", "registration"),
-    ):
-        ingest.run_import(settings, kind, names[f"{name}.csv"], engine=engine, today=TODAY)
-    for name in sorted(n for n in names if n.startswith(("alpha_", "beta_"))):
-        op = name.split("_")[0]
-        try:
-            ingest.run_import(
-                settings, "operator", names[name], operator_id=op, engine=engine, today=TODAY
-            )
-        except InputError:  # the injected leading-zero loss; import it anyway
-            ingest.run_import(
-                settings, "operator", names[name], operator_id=op, engine=engine, today=TODAY,
-                disable=["leading_zero_loss"],
-            )  # fmt: skip
+    import_simulated(settings, summary, engine, TODAY)
     engine.dispose()
     dispose_all()
     shutil.rmtree(out)
