@@ -23,7 +23,6 @@ from openceir.ingest import Planned, import_many, plan_directory
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger
 from openceir.ledger.log import Log, default_origin
-from openceir.ledger.note import generate_key, parse_skey
 from openceir.ledger.participants import add_participant
 from openceir.ledger.storage import LedgerFiles
 from openceir.lists import init_key, load_signer, write_run
@@ -33,6 +32,7 @@ from openceir.simulate import simulate
 from openceir.store.migrate import sync_operators, upgrade
 from openceir.store.registers import StolenRow
 from openceir.store.session import connect, session_scope
+from openceir.tlog.note import generate_key, parse_skey
 
 SUBSCRIBERS = 3_000
 DAYS = 30
