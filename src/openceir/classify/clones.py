@@ -28,7 +28,6 @@ every pair is treated as duplicated, and the explanation says why.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ import ibis
 import pyarrow as pa
 from stdnum import luhn
 
-from openceir.lake.rat import GENERATIONS
+from openceir.lake.rat import GENERATIONS, LTE, LTE_VARIANTS, interface_mask
 
 ORDER = ("registration", "pairing", "binding", "continuity", "imeisv", "rat_consistency")
 """Kinds of evidence, strongest first (issue #4: registration, pairing, manufacturer binding,
@@ -57,33 +56,6 @@ _WORDS = {
     "imeisv": "the software versions",
     "rat_consistency": "the radio technologies",
 }
-
-LTE, LTE_VARIANTS = 4, 16 | 32
-_INTERFACES = (
-    (1, re.compile(r"\b(E?GSM|GPRS|EDGE|DCS|PCS|2G)\b", re.I)),
-    (2, re.compile(r"\b(WCDMA|UMTS|HS[DU]?PA\+?|TD-?SCDMA|3G)\b", re.I)),
-    (LTE, re.compile(r"\b(LTE|E-?UTRAN?|4G)\b(?!-M)", re.I)),
-    (8, re.compile(r"\b(NR|5G)\b", re.I)),
-    (16, re.compile(r"\bNB-?IoT\b", re.I)),
-    (32, re.compile(r"\b(LTE-M|CAT-?M1?|eMTC)\b", re.I)),
-)
-
-
-def interface_mask(text: str | None) -> int | None:
-    """The RAT bitmask (openceir.lake.rat) of a registration's radio interface text.
-
-    >>> interface_mask("GSM,WCDMA,LTE")
-    55
-    >>> interface_mask("2G|3G"), interface_mask("NB-IoT"), interface_mask("") is None
-    (3, 16, True)
-    """
-    mask = 0
-    for bit, pattern in _INTERFACES:
-        if text and pattern.search(text):
-            mask |= bit
-    if mask & LTE:
-        mask |= LTE_VARIANTS  # the convention of sources.LTE_VARIANTS
-    return mask or None
 
 
 def rat_words(mask: int) -> str:
