@@ -93,6 +93,17 @@ def classify_command(
             c.refused or "",
         )
     console.print(table)
+    if not dry_run:
+        # Composition point: classify (layer 4) knows nothing of reports (layer 7).
+        from openceir.reports import aggregates
+
+        with console.status("computing the report figures"):
+            summary = aggregates.compute(_context.settings(), engine, result.run_id)
+        console.print(
+            f"Report figures of run {result.run_id}: {summary['figures']} figures for "
+            f"{', '.join(summary['months']) or 'no lake month'}",
+            markup=False,
+        )
     refused = [c.label for c in result.conditions if c.refused]
     if refused:
         console.print(f"Not published (safety check): {', '.join(refused)}")
