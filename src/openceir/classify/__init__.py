@@ -2,7 +2,7 @@
 
 Rules (`rules.load`, YAML) name conditions built from dimensions (`dimensions.DIMENSIONS`,
 Ibis expressions); `run.classify` evaluates them (`engine.Evaluator`), tells clones apart
-(`clones`), and keeps the state with history (`state.apply`, `state.current`);
+(`clone_inputs` reads the evidence, `clones` decides), and keeps the state with history (`state.apply`, `state.current`);
 `explain.explain` puts one IMEI's decisions into words.
 """
 
