@@ -155,7 +155,16 @@ def run_demo(
         report.add("refused", line)
 
     progress("classifying")
-    outcome = classify(settings, engine, load_rules(), as_of=today, accept_changes=True)
+    ledger_dir = settings.data_dir / "ledger"
+    on_ledger = LedgerFiles(ledger_dir).exists()  # manufacturer bindings, for clones
+    outcome = classify(
+        settings,
+        engine,
+        load_rules(),
+        as_of=today,
+        accept_changes=True,
+        binding_of=ImeiLedger.open(ledger_dir).manufacturer_binding if on_ledger else None,
+    )
     matched = ", ".join(f"{c.label} {c.matched}" for c in outcome.conditions if c.matched)
     report.add("classify", f"run {outcome.run_id} as of {today}: {matched or 'nothing matched'}")
     figures = compute_figures(settings, engine, outcome.run_id)
