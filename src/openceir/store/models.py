@@ -64,3 +64,4 @@ class AuditEntry(Base):
 
 
 from openceir.store import reports as _reports  # noqa: E402, F401  (registers its tables)
+from openceir.store import notify as _notify  # noqa: E402, F401  (notify_outbox, notify_codes)
