@@ -15,6 +15,7 @@ from stdnum import luhn
 
 from openceir.lake.rat import GENERATIONS, LTE, LTE_VARIANTS, interface_mask
 
+
 def rat_words(mask: int) -> str:
     """`2G, 4G` for a RAT bitmask; NB-IoT and LTE-M are named only without 4G (whose
     variants they are taken to be)."""
