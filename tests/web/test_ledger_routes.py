@@ -107,6 +107,25 @@ def test_non_tiles_and_missing_tiles_are_404_problems(data_dir: Path, path: str)
     assert "PRIVATE" not in response.text
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ledger/tile/0/" + "x001/" * 820 + "000",  # was 500: file name too long
+        "/ledger/tile/0/" + "x001/" * 1434 + "000",  # was 500: int digit limit
+        "/ledger/tile/entries/" + "x001/" * 820 + "000",
+        "/ledger/tile/entries/" + "x001/" * 1434 + "000.p/3",
+        "/ledger/tile/0/x072/x057/x594/x037/x927/936",  # index beyond any uint64 tree
+    ],
+)
+def test_overlong_tile_paths_are_404_problems_not_500(data_dir: Path, path: str) -> None:
+    (response,) = get(data_dir, path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 404 and "is not a tile path" in problem["detail"]
+    assert len(response.content) < 500
+
+
 def test_proof_for_an_imei_verifies_against_the_served_key(data_dir: Path) -> None:
     proof, vkey, missing, invalid = get(
         data_dir,

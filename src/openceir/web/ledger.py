@@ -62,9 +62,10 @@ def router(settings: Settings) -> APIRouter:
         """A hash tile or entry bundle (C2SP tlog-tiles); full tiles never change."""
         name = f"tile/{rest}"
         try:
-            tile = parse_tile_path(name)
+            tile = parse_tile_path(name)  # strict and bounded: no file is opened before this
         except InvalidTilePath:
-            raise NotFound(f"{name} is not a tile path") from None
+            shown = name if len(name) <= 80 else name[:80] + "..."
+            raise NotFound(f"{shown} is not a tile path (C2SP tlog-tiles)") from None
         try:
             _, data = files.read_tile(tile)
         except NotFound:
