@@ -126,6 +126,18 @@ def test_overlong_tile_paths_are_404_problems_not_500(data_dir: Path, path: str)
     assert len(response.content) < 500
 
 
+def test_proof_route_refuses_an_entry_of_another_imei_from_a_tampered_index(
+    data_dir: Path,
+) -> None:
+    tsv = data_dir / "ledger/index/imei.tsv"
+    tsv.write_text(tsv.read_text().replace(f"{IMEI}\t300", f"{IMEI}\t299"))
+    (response,) = get(data_dir, f"/ledger/proof/{IMEI}")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert f"entry 299 is not about IMEI {IMEI}" in response.json()["detail"]
+    assert "entry" not in response.json() and "proof" not in response.json()
+
+
 def test_proof_for_an_imei_verifies_against_the_served_key(data_dir: Path) -> None:
     proof, vkey, missing, invalid = get(
         data_dir,
