@@ -82,6 +82,11 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "Output lists for operators' EIRs: blacklist, notifications, exceptions and more.",
     ),
     "keys": ("openceir.cli.keys", "app", "The CEIR's list-signing key (Ed25519)."),
+    "report": (
+        "openceir.cli.report",
+        "app",
+        "Monthly reports for the country or one operator: HTML, CSV, JSON or PDF.",
+    ),
 }
 
 
