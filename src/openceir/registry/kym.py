@@ -179,9 +179,8 @@ def lookup_facts(session: Session, key: int, today: date) -> Facts:
         "SELECT brand, manufacturer, model FROM tac_catalog WHERE tac = :t AND end_date IS NULL",
         t=tac,
     )
-    approved = one(
-        "SELECT 1 FROM registry_type_approvals WHERE tac = :t AND status = 'approved'", t=tac
-    )
+    approval = one("SELECT status, brand, model FROM registry_type_approvals WHERE tac = :t", t=tac)
+    approved = [a for a in approval if a[0] == "approved"]
     day = today.isoformat()
     registered = one("SELECT 1 FROM registration_list WHERE imei_key = :k AND end_date IS NULL")
     traveller = one(
@@ -202,6 +201,8 @@ def lookup_facts(session: Session, key: int, today: date) -> Facts:
                 else date.fromisoformat(str(block_date)[:10])
             )
     brand, maker, model = cat[0] if cat else (None, None, None)
+    if approval and not (brand or maker or model):  # not in the GSMA catalog: the approval's
+        brand, model = approval[0][1], approval[0][2]
     return Facts(
         brand=brand or maker,
         model=model,
@@ -257,10 +258,11 @@ class KymIndex:
             )
             if str(t).isdigit()
         }
-        approved = frozenset(
-            int(t)
-            for (t,) in q("SELECT tac FROM registry_type_approvals WHERE status = 'approved'")
-        )
+        approvals = q("SELECT tac, status, brand, model FROM registry_type_approvals")
+        approved = frozenset(int(t) for t, status, _, _ in approvals if status == "approved")
+        for t, _, b, m in approvals:  # a TAC not in the GSMA catalog: the approval's names
+            if str(t).isdigit() and not any(tacs.get(int(t), (None, None))):
+                tacs[int(t)] = (b, m)
         day = today.isoformat()
         registered = np.union1d(
             _ints(q("SELECT imei_key FROM registration_list WHERE end_date IS NULL")),

@@ -19,11 +19,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from openceir.errors import InputError, IntegrityError
 from openceir.ledger.events import verify_inclusion_bundle
-from openceir.registry.kym import Answer
+from openceir.lists.keys import load_signer
+from openceir.registry.kym import Answer, lookup
+from openceir.settings import Settings
 from openceir.tlog import note
 from openceir.tlog.errors import TlogError
 
@@ -105,4 +110,36 @@ def verify_receipt(data: bytes, ceir_key: note.Verifier | None = None) -> Verifi
     return VerifiedReceipt(answer, when, key.name, ceir_key is not None, event)
 
 
-__all__ = ["FORMAT", "VerifiedReceipt", "make_receipt", "verify_receipt"]
+def ledger_bundle_for(ledger_dir: Path, imei: str) -> dict[str, Any] | None:
+    """The inclusion proof of the IMEI's latest ledger event, or None (no ledger, no event)."""
+    from openceir.errors import NotFound
+    from openceir.ledger.events import ImeiLedger
+    from openceir.ledger.storage import LedgerFiles
+
+    if not LedgerFiles(ledger_dir).exists():
+        return None
+    ledger = ImeiLedger.open(ledger_dir)
+    try:
+        return ledger.inclusion_bundle(ledger.latest_index(imei))
+    except NotFound:
+        return None
+
+
+def issue_receipt(
+    session: Session, settings: Settings, imei: str, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """The signed receipt of today's answer about an IMEI (CEIR key from `openceir keys`)."""
+    now = now or datetime.now(UTC)
+    answer = lookup(session, imei, now.date())
+    bundle = ledger_bundle_for(settings.data_dir / "ledger", answer.imei) if answer.valid else None
+    return make_receipt(answer, load_signer(settings.data_dir), ledger_bundle=bundle, now=now)
+
+
+__all__ = [
+    "FORMAT",
+    "VerifiedReceipt",
+    "issue_receipt",
+    "ledger_bundle_for",
+    "make_receipt",
+    "verify_receipt",
+]
