@@ -111,6 +111,23 @@ class CasesSettings(BaseModel):
     reports_per_hour_per_address: int = Field(default=10, ge=1)
 
 
+class RegistrySettings(BaseModel):
+    """Device registration and Know Your Mobile (registry lane, issue 14)."""
+
+    passport_key: str | None = Field(default=None, repr=False)
+    """Secret HMAC key for travellers' passport numbers; traveller registration needs it."""
+    traveller_days: int = Field(default=30, ge=1, le=365)
+    traveller_devices_per_passport: int = Field(default=2, ge=1)
+    """Devices one passport may register per rolling year (Pakistan's traveller misuse)."""
+    grace_days: int = Field(default=60, ge=0)
+    max_upload_imeis: int = Field(default=1_000_000, ge=1)
+    quotas: dict[str, int] = Field(
+        default_factory=lambda: {"individual": 5, "importer": 1_000_000,
+                                 "manufacturer": 1_000_000, "exporter": 1_000_000}
+    )  # fmt: skip
+    """IMEIs per request, per applicant role."""
+
+
 class Settings(BaseSettings):
     """Everything configurable; read once at start-up and passed down explicitly."""
 
@@ -127,6 +144,7 @@ class Settings(BaseSettings):
     """Where `classify --engine spark` runs: `local[N]` or a cluster master URL."""
     notify: NotifySettings = Field(default_factory=NotifySettings)
     cases: CasesSettings = Field(default_factory=CasesSettings)
+    registry: RegistrySettings = Field(default_factory=RegistrySettings)
 
     @classmethod
     def settings_customise_sources(
@@ -226,6 +244,7 @@ __all__ = [
     "NotifySettings",
     "Operator",
     "Region",
+    "RegistrySettings",
     "Settings",
     "SmsWebhookSettings",
     "SmtpSettings",

@@ -97,6 +97,26 @@ def test_init_participants_append_prove_and_verify(run, env, tmp_path: Path) -> 
     assert "Traceback" not in bad.stderr
 
 
+def test_tampered_imei_index_fails_verify_and_prove(run, env, tmp_path: Path) -> None:
+    cli = run
+    cli("ledger", "init", "--origin", "ceir.testland.example/log", env=env)
+    cli("ledger", "participant", "add", "police.testland", "--role", "police",
+        "--key-out", "police.skey", env=env)  # fmt: skip
+    (tmp_path / "stolen.jsonl").write_text(
+        json.dumps({"type": "reported_stolen", "imeis": [IMEI], "case": "PS-42"}) + "\n"
+        + json.dumps({"type": "reported_stolen", "imeis": [OTHER], "case": "PS-43"}) + "\n"
+    )  # fmt: skip
+    assert cli("ledger", "append", "stolen.jsonl", "--key", "police.skey", env=env).returncode == 0
+    tsv = tmp_path / "data/ledger/index/imei.tsv"
+    tsv.write_text(tsv.read_text().replace(f"{IMEI}\t0", f"{IMEI}\t1"))  # flip an index number
+    bad = cli("ledger", "verify", env=env)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip().startswith("Error: index/imei.tsv: ")
+    prove = cli("ledger", "prove", "--imei", IMEI, env=env)
+    assert prove.returncode == 1 and prove.stdout == ""
+    assert f"entry 1 is not about IMEI {IMEI}" in prove.stderr
+
+
 def test_append_reports_the_bad_line_and_field_and_appends_nothing(run, env, tmp_path) -> None:
     cli = run
     assert cli("ledger", "init", env=env).returncode == 0

@@ -82,6 +82,16 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "Output lists for operators' EIRs: blacklist, notifications, exceptions and more.",
     ),
     "keys": ("openceir.cli.keys", "app", "The CEIR's list-signing key (Ed25519)."),
+    "registry": (
+        "openceir.cli.registry",
+        "app",
+        "Device registration: type approvals, registration requests, travellers.",
+    ),
+    "kym": (
+        "openceir.cli.kym",
+        "app",
+        "Know Your Mobile: is a phone valid, approved, registered, stolen, blocked?",
+    ),
     "report": (
         "openceir.cli.report",
         "app",
