@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from openceir.eir.snapshot import build_snapshot
+from openceir.eir.snapshot.writer import build_snapshot
 from openceir.errors import InputError
 from openceir.lists.run import MANIFEST, run_id_of
 

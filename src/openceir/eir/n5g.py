@@ -28,7 +28,7 @@ from openceir.eir.metrics import Metrics
 from openceir.eir.oauth import Authority, TokenError
 from openceir.eir.pei import parse_gpsi, parse_pei, parse_supi
 from openceir.eir.service import EirService
-from openceir.eir.snapshot import STATUS_NAMES, UNKNOWN
+from openceir.eir.snapshot.format import STATUS_NAMES, UNKNOWN
 from openceir.errors import InputError
 
 PATH = "/n5g-eir-eic/v1/equipment-status"

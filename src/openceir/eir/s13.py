@@ -19,7 +19,7 @@ from openceir.eir.diameter.peer import DiameterServer, PeerState
 from openceir.eir.events import CheckEventLog
 from openceir.eir.metrics import Metrics
 from openceir.eir.service import EirService
-from openceir.eir.snapshot import BLACKLISTED, GREYLISTED, STATUS_NAMES, UNKNOWN, WHITELISTED
+from openceir.eir.snapshot.format import BLACKLISTED, GREYLISTED, STATUS_NAMES, UNKNOWN, WHITELISTED
 from openceir.identifiers.imsi import is_well_formed as imsi_form
 
 S13_APPLICATION = 16777252
