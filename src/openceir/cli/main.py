@@ -41,7 +41,7 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
     "serve": (
         "openceir.cli.serve",
         None,
-        "Serve the web app: REST API under /api/v1, Handle resolution, ledger files.",
+        "Serve the web app: portal, REST API under /api/v1, Handle resolution, ledger files.",
     ),
     "classify": (
         "openceir.cli.classify",
@@ -81,6 +81,16 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "Output lists for operators' EIRs: blacklist, notifications, exceptions and more.",
     ),
     "keys": ("openceir.cli.keys", "app", "The CEIR's list-signing key (Ed25519)."),
+    "users": (
+        "openceir.cli.users",
+        "app",
+        "People's accounts for the portal: add, list, disable, reset a password, set a role.",
+    ),
+    "clients": (
+        "openceir.cli.clients",
+        "app",
+        "OAuth2 machine clients (EIRs, AMFs): add, list, rotate and revoke.",
+    ),
 }
 
 

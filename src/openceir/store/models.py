@@ -61,3 +61,6 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(100), index=True)
     target: Mapped[str | None] = mapped_column(Text, nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+from openceir.store import users as _users  # noqa: E402, F401  (users, sessions, OAuth clients)
