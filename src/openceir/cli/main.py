@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from openceir import __version__
 from openceir.cli._context import err_console
 from openceir.errors import OpenceirError
+from openceir.tlog import TlogError
 
 # name -> (module, Typer sub-app attribute or None when the module has `register(app)`,
 #          the one-line summary shown by `openceir --help`; a test keeps it equal to the
@@ -90,6 +91,11 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "openceir.cli.clients",
         "app",
         "OAuth2 machine clients (EIRs, AMFs): add, list, rotate and revoke.",
+    ),
+    "report": (
+        "openceir.cli.report",
+        "app",
+        "Monthly reports for the country or one operator: HTML, CSV, JSON or PDF.",
     ),
 }
 
@@ -173,6 +179,6 @@ def run(argv: list[str] | None = None) -> None:
     """
     try:
         app(args=argv, prog_name="openceir")
-    except OpenceirError as exc:
+    except (OpenceirError, TlogError) as exc:  # tlog stands alone: its own error root
         err_console.print(f"Error: {exc}", soft_wrap=True, markup=False)
         sys.exit(1)

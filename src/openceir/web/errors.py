@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openceir.errors import ConfigError, InputError, IntegrityError, NotFound, OpenceirError
+from openceir.tlog import EntryTooLarge, InvalidTilePath, TlogError
 
 PROBLEM_JSON = "application/problem+json"
 MAX_INVALID = 10
@@ -24,8 +25,9 @@ MAX_REASON = 200
 
 STATUS = (
     (NotFound, 404, "Not Found"),
-    (InputError, 400, "Bad Request"),
-    (IntegrityError, 422, "Unprocessable Content"),
+    (InvalidTilePath, 404, "Not Found"),
+    ((InputError, EntryTooLarge), 400, "Bad Request"),
+    ((IntegrityError, TlogError), 422, "Unprocessable Content"),
     (ConfigError, 500, "Configuration Error"),
 )
 
@@ -87,7 +89,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-def status_for(exc: OpenceirError) -> tuple[int, str]:
+def status_for(exc: OpenceirError | TlogError) -> tuple[int, str]:
     """HTTP status and title for an error family."""
     for family, status, title in STATUS:
         if isinstance(exc, family):
@@ -119,8 +121,9 @@ def _page(request: Request, status: int, detail: str) -> Response | None:
 def install(app: FastAPI) -> None:
     """Register the handlers that give every route the same error shape."""
 
+    @app.exception_handler(TlogError)  # tlog stands alone: its own error root
     @app.exception_handler(OpenceirError)
-    async def _openceir(request: Request, exc: OpenceirError) -> Response:
+    async def _openceir(request: Request, exc: OpenceirError | TlogError) -> Response:
         status, title = status_for(exc)
         if (page := _page(request, status, str(exc))) is not None:
             return page
