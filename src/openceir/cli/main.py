@@ -42,7 +42,7 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
     "serve": (
         "openceir.cli.serve",
         None,
-        "Serve the web app: REST API under /api/v1, Handle resolution, ledger files.",
+        "Serve the web app: portal, REST API under /api/v1, Handle resolution, ledger files.",
     ),
     "classify": (
         "openceir.cli.classify",
@@ -91,6 +91,16 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "openceir.cli.kym",
         "app",
         "Know Your Mobile: is a phone valid, approved, registered, stolen, blocked?",
+    ),
+    "users": (
+        "openceir.cli.users",
+        "app",
+        "People's accounts for the portal: add, list, disable, reset a password, set a role.",
+    ),
+    "clients": (
+        "openceir.cli.clients",
+        "app",
+        "OAuth2 machine clients (EIRs, AMFs): add, list, rotate and revoke.",
     ),
     "report": (
         "openceir.cli.report",
