@@ -11,7 +11,7 @@ from openceir.reports import figures
 def test_parse_month_names_the_parameter() -> None:
     assert figures.parse_month("2026-10") == "2026-10"
     for bad in ("2026-13", "2026-1", "10-2026", ""):
-        with pytest.raises(InputError, match="field --month: .* expected YYYY-MM"):
+        with pytest.raises(InputError, match=r"field --month: .* expected YYYY-MM"):
             figures.parse_month(bad)
 
 
