@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from openceir import __version__
 from openceir.cli._context import err_console
 from openceir.errors import OpenceirError
+from openceir.tlog import TlogError
 
 # name -> (module, Typer sub-app attribute or None when the module has `register(app)`,
 #          the one-line summary shown by `openceir --help`; a test keeps it equal to the
@@ -168,6 +169,6 @@ def run(argv: list[str] | None = None) -> None:
     """
     try:
         app(args=argv, prog_name="openceir")
-    except OpenceirError as exc:
+    except (OpenceirError, TlogError) as exc:  # tlog stands alone: its own error root
         err_console.print(f"Error: {exc}", soft_wrap=True, markup=False)
         sys.exit(1)
