@@ -40,3 +40,12 @@ def test_titles_are_escaped_and_non_svg_is_refused() -> None:
     assert '<title id="x-title">A &lt;b&gt; &amp; C</title>' in chart.svg
     with pytest.raises(ValueError, match="not an SVG document"):
         charts.accessible_svg("<html></html>", "x", "t", "d")
+
+
+def test_data_uri_decodes_to_the_svg() -> None:
+    import base64
+
+    chart = charts.bar("m", "T", "D", [("a", 1)])
+    prefix = "data:image/svg+xml;base64,"
+    assert chart.data_uri().startswith(prefix)
+    assert base64.b64decode(chart.data_uri()[len(prefix) :]).decode() == chart.svg
