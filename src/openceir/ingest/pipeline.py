@@ -17,6 +17,7 @@ lake state readable; the next lake writer (`reconcile`) switches the committed j
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -139,6 +140,17 @@ def _will_spill(csv_path: Path, compression: str, memory_limit: str) -> bool:
     return size * MEMORY_PER_CSV_BYTE > limit
 
 
+def register_staging(data_dir: Path, kind: str, job_id: int) -> Path:
+    """`<data_dir>/staging/<kind>/job-<id>`, for a zip's extracted member (may hold IMSIs).
+
+    Called under the register's lock, so no other import of `kind` runs: whatever an earlier,
+    killed import left under `<data_dir>/staging/<kind>` is removed first.
+    """
+    base = Path(data_dir) / "staging" / kind
+    shutil.rmtree(base, ignore_errors=True)
+    return base / f"job-{job_id}"
+
+
 def ensure_schema(engine: Engine) -> None:
     """Fail in one line when the store is not migrated to the newest schema."""
     current, heads = current_revision(engine), head_revisions()
@@ -239,21 +251,26 @@ def run_import(
             # One writer per register at a time on this machine: the diff must see the
             # rows the previous import committed.
             with _manifest.lock(settings.data_dir / "locks" / source.kind):
-                message = import_register(
-                    engine,
-                    source,
-                    path,
-                    header,
-                    positions,
-                    delta,
-                    job_id,
-                    limits,
-                    disabled,
-                    today,
-                    state,
-                    say,
-                    hooks,
-                )
+                staging_dir = register_staging(settings.data_dir, source.kind, job_id)
+                try:
+                    message = import_register(
+                        engine,
+                        source,
+                        path,
+                        header,
+                        positions,
+                        delta,
+                        job_id,
+                        limits,
+                        disabled,
+                        today,
+                        state,
+                        say,
+                        hooks,
+                        staging_dir,
+                    )
+                finally:
+                    shutil.rmtree(staging_dir.parent, ignore_errors=True)
     except BaseException as exc:
         if not state.committed:
             reason = str(exc) if isinstance(exc, OpenceirError) else f"internal error: {exc!r}"

@@ -34,6 +34,7 @@ from openceir.lists.build import (
     delta,
     generate,
     register_lists,
+    safe_cells,
 )
 from openceir.tlog.note import Signer, Verifier, open_note, parse, sign
 
@@ -122,10 +123,13 @@ def runs(data_dir: Path) -> list[str]:
 
 
 def _write_csv(path: Path, table: pa.Table) -> int:
-    """Write a CSV with a header row, fields quoted only when needed (DuckDB's writer)."""
+    """Write a CSV with a header row, fields quoted only when needed (DuckDB's writer).
+
+    The one writer of every list file: no cell a spreadsheet would run (`safe_cells`).
+    """
     con = duckdb.connect()
     try:
-        con.register("out", table)
+        con.register("out", safe_cells(table))
         target = str(path).replace("'", "''")
         con.sql(f"COPY out TO '{target}' (FORMAT csv, HEADER)")
     finally:
