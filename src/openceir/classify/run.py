@@ -89,7 +89,8 @@ def ensure_schema(engine: Engine) -> None:
         )
 
 
-def _months(as_of: date, lookback_days: int = LOOKBACK_DAYS) -> list[str]:
+def months_for(as_of: date, lookback_days: int = LOOKBACK_DAYS) -> list[str]:
+    """The lake months a run on `as_of` reads (the lookback window and the run's month)."""
     months, day = set(), as_of - timedelta(days=lookback_days)
     while day <= as_of:
         months.add(day.strftime("%Y-%m"))
@@ -247,7 +248,7 @@ def _run(
                 conn,
                 settings.data_dir,
                 as_of,
-                months=_months(as_of),
+                months=months_for(as_of),
                 country_mcc=list(settings.region.country_mcc),
                 operator_networks=networks,
                 backend=spark,
@@ -318,6 +319,7 @@ __all__ = [
     "RunResult",
     "classify",
     "ensure_schema",
+    "months_for",
     "run_lock",
     "sanity_check",
 ]
