@@ -285,7 +285,12 @@ def _evaluate_and_apply(
         match = evaluator.evaluate(condition)
         if condition.clone_differentiation and match.refused is None and match.count:
             match.clones = differentiate(
-                backend, src, match.imei_key.to_pylist(), binding_of=binding_of
+                backend,
+                src,
+                match.imei_key.to_pylist(),
+                binding_of=binding_of,
+                genuine_before=state.genuine_before(engine, condition.label),
+                policy=condition.undecided_policy,
             )
         matches.append(match)
     say("writing the classification state")

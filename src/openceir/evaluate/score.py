@@ -40,9 +40,22 @@ class Flags:
     blacklisted: set[str] = field(default_factory=set)
     excepted: set[tuple[str, str]] = field(default_factory=set)
     notified: set[tuple[str, str]] = field(default_factory=set)
+    undecided: set[str] = field(default_factory=set)
+    """IMEIs whose clone group is undecided: their SIMs are notified and invited to claim."""
 
     def pair(self, ident: str, imsi: str) -> bool:
-        """Whether the pair loses service (now, or when its notification runs out)."""
+        """Whether the pair loses service (now, or when its notification runs out) without
+        having been invited to claim the phone."""
+        if (ident, imsi) in self.notified:
+            return ident not in self.undecided
+        return ident in self.blacklisted and (ident, imsi) not in self.excepted
+
+    def invited(self, ident: str, imsi: str) -> bool:
+        """Whether the pair was notified as part of an undecided group (invited to claim)."""
+        return ident in self.undecided and (ident, imsi) in self.notified
+
+    def loses(self, ident: str, imsi: str) -> bool:
+        """Whether the pair loses service unless someone acts (flagged or invited)."""
         if (ident, imsi) in self.notified:
             return True
         return ident in self.blacklisted and (ident, imsi) not in self.excepted
@@ -65,6 +78,8 @@ class Row:
 
     @property
     def meets_goal(self) -> bool:
+        if self.measure not in GOALS:
+            return True
         way, share = GOALS[self.measure]
         return self.openceir <= share if way == "<=" else self.openceir >= share
 
@@ -92,6 +107,12 @@ def score(cases: list[Case], baseline: Flags, ours: Flags) -> list[Row]:
         def pairs(items: list[Case], flags: Flags) -> int:
             return sum(flags.pair(c.ident, c.imsi or "") for c in items)
 
+        def invited(items: list[Case], flags: Flags) -> int:
+            return sum(flags.invited(c.ident, c.imsi or "") for c in items)
+
+        def losing(items: list[Case], flags: Flags) -> int:
+            return sum(flags.loses(c.ident, c.imsi or "") for c in items)
+
         def imeis(items: list[Case], flags: Flags) -> int:
             return sum(flags.imei(i) for i in {c.ident for c in items})
 
@@ -99,9 +120,12 @@ def score(cases: list[Case], baseline: Flags, ours: Flags) -> list[Row]:
         if by_role["genuine"]:
             g = by_role["genuine"]
             measures.append(("genuine owners wrongly flagged", len(g), pairs, g))
+            measures.append(("genuine owners invited to claim (undecided)", len(g), invited, g))
             measures.append(("cloned IMEIs flagged", len({c.ident for c in g}), imeis, g))
         if by_role["clone"]:
-            measures.append(("clone pairs flagged", len(by_role["clone"]), pairs, by_role["clone"]))
+            measures.append(
+                ("clone pairs flagged", len(by_role["clone"]), losing, by_role["clone"])
+            )
         if by_role["imei"]:
             items = by_role["imei"]
             measures.append(("IMEIs flagged (past the delay)", len(items), imeis, items))

@@ -5,6 +5,7 @@ the lists, compute DIRBS's rules on the same files, and score both against the t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -60,11 +61,11 @@ class Evaluation:
             "|---|---|---|---:|---:|---:|---|",
         ]
         for r in self.rows:
-            way, share = GOALS[r.measure]
+            way, share = GOALS.get(r.measure, ("", None))
             mark = "" if r.meets_goal else " (missed)"
             lines.append(
                 f"| {r.phenomenon} | {r.variant} | {r.measure} | {r.n} | {r.baseline:.1%} | "
-                f"{r.openceir:.1%}{mark} | {way} {share:.1%} |"
+                f"{r.openceir:.1%}{mark} | {'-' if share is None else f'{way} {share:.1%}'} |"
             )
         return "\n".join(lines)
 
@@ -171,6 +172,15 @@ def evaluate(
             for i, s in zip(table["ident"].to_pylist(), table["imsi"].to_pylist(), strict=True)
         },
     )
+    for key, _raw, evidence in zip(
+        inputs.state["imei_key"].to_pylist(),
+        inputs.state["imei_raw"].to_pylist(),
+        inputs.state["evidence"].to_pylist(),
+        strict=True,
+    ):
+        decision = json.loads(evidence).get("clones")
+        if decision and not decision.get("decided") and key is not None:
+            ours.undecided.add(f"{key:014d}")
     clock["lists"] = time.perf_counter() - t
 
     t = time.perf_counter()
