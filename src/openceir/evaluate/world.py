@@ -110,6 +110,7 @@ def evaluate(
     seed: int = 1,
     start: dt.date = dt.date(2026, 11, 1),
     rules: rule_files.Rules | None = None,
+    rates: Rates = RATES,
     progress: Callable[[str], None] = lambda _stage: None,
 ) -> Evaluation:
     """Run the evaluation in `work` (an empty or earlier evaluation's directory)."""
@@ -130,7 +131,7 @@ def evaluate(
         days=days,
         start=start,
         seed=seed,
-        rates=RATES,
+        rates=rates,
         clone_variants=CLONE_VARIANTS,
     )
     clock["simulate"] = time.perf_counter() - t
