@@ -54,6 +54,11 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         None,
         "Explain every condition an IMEI meets or met, its block date and the evidence.",
     ),
+    "evaluate": (
+        "openceir.cli.evaluate",
+        None,
+        "Score clone and counterfeit decisions on a simulated world, beside DIRBS's rules.",
+    ),
     "db": ("openceir.cli.db", "app", "Create, migrate and inspect the operational store."),
     "operators": (
         "openceir.cli.operators",

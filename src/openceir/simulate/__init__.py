@@ -7,7 +7,16 @@ clones, counterfeits, thefts and data faults injected and recorded under `truth/
 
 from openceir.simulate.engine import SimulationSummary, simulate
 from openceir.simulate.files import FORMATS
+from openceir.simulate.population import CLONE_VARIANTS
 from openceir.simulate.rates import KINDS, Rates
 from openceir.simulate.truth import TRUTH_COLUMNS
 
-__all__ = ["FORMATS", "KINDS", "TRUTH_COLUMNS", "Rates", "SimulationSummary", "simulate"]
+__all__ = [
+    "CLONE_VARIANTS",
+    "FORMATS",
+    "KINDS",
+    "TRUTH_COLUMNS",
+    "Rates",
+    "SimulationSummary",
+    "simulate",
+]
