@@ -28,7 +28,7 @@ from openceir.ledger.participants import add_participant
 from openceir.ledger.storage import LedgerFiles
 from openceir.lists import init_key, load_signer, write_run
 from openceir.lists.sources import load_inputs
-from openceir.settings import CONFIG_FILE_NAME, Settings, load_settings
+from openceir.settings import DataPaths, Operator, Region, Settings, load_settings, region_toml
 from openceir.simulate import simulate
 from openceir.store.migrate import sync_operators, upgrade
 from openceir.store.registers import StolenRow
@@ -38,28 +38,13 @@ SUBSCRIBERS = 3_000
 DAYS = 30
 SEED = 7
 
-DEMO_CONFIG = """\
-# Written by `openceir demo`: a made-up country with three operators.
-[region]
-name = "Examplestan"
-country_mcc = ["639"]
-country_code = "254"
-
-[[operators]]
-id = "alpha"
-name = "Alpha Mobile"
-mcc_mnc = ["63901"]
-
-[[operators]]
-id = "beta"
-name = "Beta Telecom"
-mcc_mnc = ["63902"]
-
-[[operators]]
-id = "gamma"
-name = "Gamma Wireless"
-mcc_mnc = ["63903", "63904"]
-"""
+DEMO_REGION = Region(name="Examplestan", country_mcc=["639"], country_code="254")
+DEMO_OPERATORS = [
+    Operator(id="alpha", name="Alpha Mobile", mcc_mnc=["63901"]),
+    Operator(id="beta", name="Beta Telecom", mcc_mnc=["63902"]),
+    Operator(id="gamma", name="Gamma Wireless", mcc_mnc=["63903", "63904"]),
+]
+"""The made-up country the demo writes into its config file."""
 
 
 @dataclass
@@ -76,9 +61,10 @@ class DemoReport:
 def prepare_data_dir(data_dir: Path) -> Path:
     """Create the data dir and its config file (kept if it exists); return the config path."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    config = data_dir / CONFIG_FILE_NAME
+    config = DataPaths(data_dir).config
     if not config.exists():
-        config.write_text(DEMO_CONFIG, encoding="utf-8")
+        comment = "Written by `openceir demo`: a made-up country with three operators."
+        config.write_text(region_toml(DEMO_REGION, DEMO_OPERATORS, comment), encoding="utf-8")
     return config
 
 
@@ -114,7 +100,7 @@ def run_demo(
 
     today = today or dt.datetime.now(dt.UTC).date()
     start = today - dt.timedelta(days=days)
-    incoming = data_dir / "incoming"
+    incoming = settings.paths.incoming
     progress(f"simulating {subscribers:,} subscribers over {days} days")
     summary = simulate(
         settings, incoming, subscribers=subscribers, days=days, start=start, seed=SEED
@@ -159,7 +145,7 @@ def run_demo(
     report.add("classify", f"run {outcome.run_id} as of {today}: {matched or 'nothing matched'}")
 
     progress("generating lists")
-    if not (data_dir / "keys" / "ceir.key").exists():
+    if not settings.paths.list_key.exists():
         init_key(data_dir)
     lists = write_run(
         data_dir, load_inputs(settings, engine, today), load_signer(data_dir), as_of=today
@@ -169,7 +155,7 @@ def run_demo(
         f"{name} {rows}" for name, rows in sorted(lists.rows.items()) if not name.endswith("_delta")
     )
     report.add("lists", f"signed run {lists.path.name}: {sizes}")
-    report.add("eir", f"snapshot {snapshot.name} current under {data_dir / 'eir'}")
+    report.add("eir", f"snapshot {snapshot.name} current under {settings.paths.snapshot}")
 
     progress("ledger")
     report.add("ledger", _ledger_stolen(settings, engine))
@@ -178,8 +164,8 @@ def run_demo(
 
 def _ledger_stolen(settings: Settings, engine: Engine) -> str:
     """Put the stolen list on the ledger as `reported_stolen` events signed by the CEIR."""
-    ledger_dir = settings.data_dir / "ledger"
-    key_file = settings.data_dir / "keys" / "ledger-ceir.skey"
+    ledger_dir = settings.paths.ledger
+    key_file = settings.paths.ledger_key
     if not LedgerFiles(ledger_dir).exists():
         Log.create(ledger_dir, default_origin(settings.region.name))
         signer = generate_key(default_origin(settings.region.name).replace("/log", "/ceir"))

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from openceir.cli import _context
 from openceir.cli.main import app
 from openceir.errors import ConfigError, InputError
 from openceir.settings import load_settings
@@ -48,10 +47,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for key in ("OPENCEIR_CONFIG", "OPENCEIR_DATABASE_URL", "OPENCEIR_DATA_DIR"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.chdir(tmp_path)
-    _context.reset()
     upgrade(connect(load_settings().sqlalchemy_url))
     yield tmp_path
-    _context.reset()
     dispose_all()
 
 

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 import uvicorn
 
-from openceir.cli import _context, main
+from openceir.cli import main
 from openceir.ledger import note
 from openceir.ledger.events import verify_inclusion_bundle
 from openceir.settings import Settings
@@ -46,7 +46,6 @@ def run(tmp_path: Path, env, monkeypatch, capsys):
     def call(*args: str, env: dict[str, str] | None = None) -> SimpleNamespace:
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)
-        _context.reset()
         capsys.readouterr()
         code = 0
         try:
@@ -57,7 +56,6 @@ def run(tmp_path: Path, env, monkeypatch, capsys):
         return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
 
     yield call
-    _context.reset()
 
 
 def test_init_participants_append_prove_and_verify(run, env, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from openceir.cli import _context
 from openceir.cli.main import app
 from openceir.settings import load_settings
 from openceir.store.migrate import upgrade
@@ -51,7 +50,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for key in ("OPENCEIR_CONFIG", "OPENCEIR_DATABASE_URL", "OPENCEIR_DATA_DIR"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.chdir(tmp_path)
-    _context.reset()
     upgrade(connect(load_settings().sqlalchemy_url))
     assert (
         _invoke(
@@ -66,7 +64,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     )
     assert _invoke("classify", "--date", "2026-11-28").exit_code == 0
     yield tmp_path
-    _context.reset()
     dispose_all()
 
 

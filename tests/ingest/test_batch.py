@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from openceir.cli import _context
 from openceir.cli.main import app
 from openceir.errors import InputError
 from openceir.ingest import batch, import_many, plan_directory
@@ -162,9 +161,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for key in ("OPENCEIR_CONFIG", "OPENCEIR_DATABASE_URL", "OPENCEIR_DATA_DIR"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.chdir(tmp_path)
-    _context.reset()
     yield tmp_path
-    _context.reset()
     dispose_all()
 
 
@@ -179,7 +176,6 @@ def test_cli_import_all_and_several_dumps(workdir: Path, monkeypatch) -> None:
         unconfigured.exception
     )
     monkeypatch.setenv("OPENCEIR_CONFIG", str(workdir / "sim" / "openceir.toml"))
-    _context.reset()
     settings = load_settings()
     engine = connect(settings.sqlalchemy_url)
     upgrade(engine)

@@ -36,11 +36,11 @@ UNKNOWN_OPT = typer.Option(
 
 
 def _root(snapshot: Path | None) -> Path:
-    return snapshot or _context.settings().data_dir / "eir"
+    return snapshot or _context.settings().paths.snapshot
 
 
 def _lake(no_events: bool) -> Path | None:
-    return None if no_events else _context.settings().data_dir / "lake"
+    return None if no_events else _context.settings().paths.lake
 
 
 def _host_port(bind: str, default_port: int) -> tuple[str, int]:

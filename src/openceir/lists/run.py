@@ -36,6 +36,7 @@ from openceir.lists.build import (
     generate,
     register_lists,
 )
+from openceir.settings import DataPaths
 
 MANIFEST = "manifest.note"
 HEADER = "openceir lists"
@@ -110,7 +111,7 @@ def has_subscriber_data(name: str) -> bool:
 
 def lists_dir(data_dir: Path) -> Path:
     """Root of all list runs: `<data_dir>/lists/`."""
-    return Path(data_dir) / "lists"
+    return DataPaths(Path(data_dir)).lists
 
 
 def runs(data_dir: Path) -> list[str]:

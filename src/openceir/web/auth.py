@@ -15,7 +15,6 @@ answers 401: nothing is served to anyone by default.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
@@ -53,7 +52,7 @@ class Unauthorized(Exception):
 
 def load_authority(settings: Settings) -> Authority | None:
     """The clients of `<data dir>/oauth-clients.toml`, or None when there is no such file."""
-    path = Path(settings.data_dir) / CLIENTS_FILE
+    path = settings.paths.oauth_clients
     return Authority.from_file(path) if path.is_file() else None
 
 

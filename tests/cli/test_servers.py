@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from openceir.cli._servers import Ports, running
 from openceir.demo import run_demo
 from openceir.errors import ConfigError
-from openceir.services import Ports, running
 from tests.eir.servers import free_port
 
 
