@@ -1,4 +1,4 @@
-"""The same dimensions on Apache Spark give the same rows as on DuckDB (DESIGN §4, issue #4).
+"""The same dimensions on Apache Spark give the same rows as on DuckDB (architecture §4, issue #4).
 
 Each case runs one dimension over the hand-built rows of `conftest` on both engines and
 demands identical rows (matched IMEIs and every evidence column), and that DuckDB matched
@@ -347,7 +347,6 @@ def test_classify_on_spark_leaves_the_same_state_as_on_duckdb(
     from typer.testing import CliRunner
 
     from openceir.classify import rules, run
-    from openceir.cli import _context
     from openceir.cli.main import app
     from openceir.store.classification import ClassificationRun
     from openceir.store.session import connect, dispose_all
@@ -371,12 +370,10 @@ def test_classify_on_spark_leaves_the_same_state_as_on_duckdb(
         "OPENCEIR_DATA_DIR": str(on_spark / "data"),
         "OPENCEIR_DATABASE_URL": f"sqlite:///{on_spark / 'store.sqlite'}",
     }
-    _context.reset()
     try:
         args = ["classify", "--engine", "spark", "--date", TODAY.isoformat(), "--rules"]
         ran = CliRunner().invoke(app, [*args, "rules.yaml"], env=env)
     finally:
-        _context.reset()
         dispose_all()
     assert ran.exit_code == 0, ran.output
     assert f"classification run 1 for {TODAY}" in ran.output

@@ -25,7 +25,6 @@ CONFIG = '[[operators]]\nid = "alpha"\nname = "Alpha"\nmcc_mnc = ["63901"]\n'
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     """Run `openceir ARGS` in-process (the real entry point) in tmp_path; (code, out, err)."""
-    from openceir.cli import _context
     from openceir.cli.main import run as main
 
     for key in [k for k in os.environ if k.startswith("OPENCEIR_")]:
@@ -34,7 +33,6 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     monkeypatch.chdir(tmp_path)
 
     def call(*args: str) -> subprocess.CompletedProcess[str]:
-        _context.reset()
         capsys.readouterr()
         try:
             main(list(args))
@@ -49,7 +47,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
 
 @pytest.fixture
 def lists(tmp_path: Path) -> Path:
-    """List files in the DESIGN §5 layouts, plus a config naming operator alpha."""
+    """List files in the architecture §5 layouts, plus a config naming operator alpha."""
     (tmp_path / "openceir.toml").write_text(CONFIG)
     (tmp_path / "blacklist.csv").write_text(
         f"imei,block_date,reasons\n{STOLEN},20200101,stolen\n"

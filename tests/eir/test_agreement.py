@@ -9,7 +9,7 @@ which checks each rebuilt file against its signed SHA-256), builds its snapshot 
 files alone, and serves it for real on 127.0.0.1. Every IMEI in either run's lists, plus
 unlisted, barred-TAC, tracked, exception-pair (with and without the paired IMSI), grace-period
 and restrictive-mode-unregistered cases, is checked over both interfaces against the decision
-computed here directly from the list rows (DESIGN §5).
+computed here directly from the list rows (architecture §5).
 """
 
 from __future__ import annotations
@@ -216,8 +216,8 @@ class Lists:
         )
 
     def decide(self, key: int, imsi: str | None, restrictive: bool) -> str:
-        """DESIGN §5: BLACKLISTED if blocked (block date reached, or a barred TAC) and the pair
-        is not an exception; GREYLISTED in the grace period or tracked; else WHITELISTED; in
+        """architecture §5: BLACKLISTED if blocked (block date reached, or a barred TAC) and the
+        pair is not an exception; GREYLISTED in the grace period or tracked; else WHITELISTED; in
         restrictive mode unregistered equipment is UNKNOWN (404 / 5422 as configured here)."""
         excepted = imsi is not None and (key, imsi) in self.pairs
         if key in self.dated:

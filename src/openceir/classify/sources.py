@@ -1,5 +1,5 @@
 """The classifier's inputs as Ibis tables: the lake's observations and sightings, and the
-registers as they stood on the run date, moved into the engine as Arrow (DESIGN §4).
+registers as they stood on the run date, moved into the engine as Arrow (architecture §4).
 
 This is the one module that knows the lake's and the store's names: every dimension reads
 `Sources`, never a file or a session, so the same expressions bind to DuckDB or Spark.
@@ -17,6 +17,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, text
 
 from openceir.lake.rat import rat_mask
+from openceir.settings import DataPaths
 
 OBSERVATIONS = pa.schema(
     [
@@ -262,7 +263,7 @@ def from_store(
         registers=tables,
         country_mcc=list(country_mcc or []),
         operator_networks=dict(operator_networks or {}),
-        ledger_dir=data_dir / "ledger",
+        ledger_dir=DataPaths(data_dir).ledger,
     )
 
 

@@ -5,7 +5,7 @@ only adapts it to the EIR's contract:
 
 - the 15th digit of an `imei-` PEI is accepted whatever it is: a UE sends it as a spare 0
   (TS 24.008 §10.5.1.4), and for list decisions only the key matters, the first 14 digits
-  (TAC + serial) as an integer (DESIGN §5);
+  (TAC + serial) as an integer (architecture §5);
 - every rejection is an InputError on field `pei`, worded as the EIR always worded it (the
   ProblemDetails `detail`), which N5g-eir answers with 400 MANDATORY_IE_INCORRECT
   (TS 29.511 Table 6.1.7.3-1).

@@ -2,7 +2,7 @@
 
 One directory per run under `<root>/runs/<run_id>/` holds:
 
-- `keys.arrow`: every listed IMEI key (14-digit integer, DESIGN §5), sorted and unique, with
+- `keys.arrow`: every listed IMEI key (14-digit integer, architecture §5), sorted and unique, with
   `flags` (uint8: 1 blocked, 2 notified, 4 tracked, 8 registered, 16 has exception pairs,
   32 exempt: a barred TAC never blocks it),
   `block_date` (int32 days since 1970-01-01; the earliest of its blocked/notified rows) and
@@ -13,10 +13,11 @@ One directory per run under `<root>/runs/<run_id>/` holds:
 `<root>/current` names the run being served; it is replaced atomically (write + `os.replace`),
 so readers see the old run or the new one, never a mix. Runs are never modified once written.
 
-The decision is DESIGN §5 (3GPP TS 29.511 EquipmentStatus, ITU-T Q.5055 lists): BLACKLISTED when
-blocked (block date reached, or barred TAC) and the (IMEI, IMSI) pair is not an exception;
-GREYLISTED in the grace period (block date not reached) or when tracked; else WHITELISTED.
-In restrictive mode an IMEI not registered gets the configured answer for unknown equipment.
+The decision is architecture §5 (3GPP TS 29.511 EquipmentStatus, ITU-T Q.5055 lists):
+BLACKLISTED when blocked (block date reached, or barred TAC) and the (IMEI, IMSI) pair is not
+an exception; GREYLISTED in the grace period (block date not reached) or when tracked; else
+WHITELISTED. In restrictive mode an IMEI not registered gets the configured answer for unknown
+equipment.
 """
 
 from __future__ import annotations

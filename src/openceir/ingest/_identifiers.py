@@ -1,5 +1,5 @@
 """Identifier forms the importers use: IMEI keys from `openceir.identifiers`, plus the
-narrower IMSI and MSISDN shapes a DESIGN §5 file must have (digits only, fixed lengths).
+narrower IMSI and MSISDN shapes a architecture §5 file must have (digits only, fixed lengths).
 
 The IMEI forms are re-exported, not re-implemented: an IMEI's key is its first 14 digits
 after the identifiers package's normalisation (separators, labels, non-ASCII digits).
