@@ -67,12 +67,6 @@ MOVED = {"openceir.eir.oauth": "access (roles, principals, OAuth2 clients and to
 ALLOWED: dict[tuple[str, str], str] = {
     # The Luhn rule is identifiers.luhn, not the test-data generator's copy.
     ("openceir.lists.build", "simulate"): "ingest lane (simulate.luhn -> identifiers.luhn)",
-    # Lists are signed with the signed-note keys, which move from ledger to tlog (layer 0).
-    ("openceir.lists.apply", "ledger"): "ledger lane (ledger.note -> tlog.note)",
-    ("openceir.lists.keys", "ledger"): "ledger lane (ledger.note -> tlog.note)",
-    ("openceir.lists.run", "ledger"): "ledger lane (ledger.note -> tlog.note)",
-    # Clone decisions get the manufacturer bindings passed in, not read from the ledger.
-    ("openceir.classify.clones", "ledger"): "clones lane (binding_of passed in)",
     # OAuth2 moves from eir to access.
     ("openceir.web.auth", "eir.oauth"): "access lane (eir.oauth -> access)",
     ("openceir.web.app", "eir.oauth"): "access lane (eir.oauth -> access)",

@@ -80,6 +80,11 @@ class DataPaths:
         return self.root / "ledger"
 
     @property
+    def reports(self) -> Path:
+        """Per-run report facts (Parquet) that reports and charts are computed from."""
+        return self.root / "reports"
+
+    @property
     def keys(self) -> Path:
         """Private and public keys: the list-signing key, the CEIR's ledger key."""
         return self.root / "keys"
@@ -157,6 +162,63 @@ class Region(BaseModel):
         return values
 
 
+# --- [notify] and [cases] (cases lane): message channels, one-time codes, case handling ---
+
+
+class SmtpSettings(BaseModel):
+    """An SMTP relay for e-mail (stdlib smtplib)."""
+
+    host: str
+    port: int = 25
+    sender: str = "openceir@localhost"
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 10.0
+
+
+class SmsWebhookSettings(BaseModel):
+    """An SMS gateway reached by an HTTP POST of JSON `{to, text, id}`."""
+
+    url: str = Field(pattern=r"^https?://")
+    token: str | None = None
+    """Sent as `Authorization: Bearer <token>` when set."""
+    timeout: float = 10.0
+
+
+class NotifySettings(BaseModel):
+    """How messages leave: SMS and e-mail channels (console when unset), codes and retries."""
+
+    language: str = "en"
+    templates_dir: Path | None = None
+    """A folder of `<lang>/<template>.txt` files tried before the built-in ones."""
+    smtp: SmtpSettings | None = None
+    sms_webhook: SmsWebhookSettings | None = None
+    retry_base_seconds: float = Field(default=30.0, gt=0)
+    retry_max_seconds: float = Field(default=3600.0, gt=0)
+    max_attempts: int = Field(default=20, ge=1)
+    otp_length: int = Field(default=6, ge=4, le=10)
+    otp_ttl_seconds: int = Field(default=600, ge=30)
+    otp_max_attempts: int = Field(default=5, ge=1)
+    otp_max_sends: int = Field(default=3, ge=1)
+    otp_resend_seconds: int = Field(default=30, ge=0)
+    """Least time between two sends of a code to the same address."""
+
+
+class CasesSettings(BaseModel):
+    """Lost/stolen case handling: the new user's message, tracing, ledger posting."""
+
+    new_user_template: str = "case_new_user"
+    trace_poll_seconds: float = Field(default=5.0, gt=0)
+    ledger_key: Path | None = None
+    """A ledger participant's private key file; reports and recoveries are posted when set."""
+    stations: dict[str, str] = Field(default_factory=dict)
+    """Police station id -> its e-mail address or MSISDN, told of trace alerts."""
+    station_regions: dict[str, str] = Field(default_factory=dict)
+    """Police station id -> region id (nodal officers see a region's cases)."""
+    reports_per_hour_per_address: int = Field(default=10, ge=1)
+
+
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
 
 
@@ -221,6 +283,8 @@ class Settings(BaseSettings):
     """The address users reach this CEIR at; used in links inside records."""
     spark_master: str = "local[2]"
     """Where `classify --engine spark` runs: `local[N]` or a cluster master URL."""
+    notify: NotifySettings = Field(default_factory=NotifySettings)
+    cases: CasesSettings = Field(default_factory=CasesSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -384,11 +448,15 @@ def load_settings(
 
 
 __all__ = [
+    "CasesSettings",
     "DataPaths",
     "IngestSettings",
+    "NotifySettings",
     "Operator",
     "Region",
     "Settings",
+    "SmsWebhookSettings",
+    "SmtpSettings",
     "find_config_file",
     "load_settings",
     "read_config_file",
