@@ -43,6 +43,7 @@ LAYERS: dict[str, int] = {
     "registry": 7,
     "reports": 7,
     "resolve": 7,
+    "evaluate": 7,
     "web": 8,
     "cli": 8,
     "demo": 8,
@@ -57,7 +58,7 @@ SIDEWAYS = {("cli", "web"), ("cli", "demo"), ("__main__", "cli")}
 
 #: Packages only some others may import: the synthetic-data generator is for the commands
 #: and the demo, never a dependency of production code.
-ONLY_FOR = {"simulate": {"cli", "demo"}}
+ONLY_FOR = {"simulate": {"cli", "demo", "evaluate"}}
 
 #: Modules that have moved to another package: importing them from outside is refused.
 MOVED = {"openceir.eir.oauth": "access (roles, principals, OAuth2 clients and tokens)"}

@@ -6,33 +6,29 @@ smoke test of the pipeline. Steps are added as the parts they exercise exist.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from openceir.classify.rules import load as load_rules
 from openceir.classify.run import classify
 from openceir.eir.from_lists import snapshot_from_run
-from openceir.identifiers import imei as imei_id
 from openceir.ingest import Planned, import_many, plan_directory
-from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger
 from openceir.ledger.log import Log, default_origin
 from openceir.ledger.participants import add_participant
+from openceir.ledger.stolen_reports import publish_stolen
 from openceir.ledger.storage import LedgerFiles
 from openceir.lists import init_key, load_signer, write_run
-from openceir.lists.sources import load_inputs
+from openceir.lists.inputs import load_inputs
 from openceir.reports.aggregates import compute as compute_figures
 from openceir.settings import DataPaths, Operator, Region, Settings, load_settings, region_toml
 from openceir.simulate import simulate
 from openceir.store.migrate import sync_operators, upgrade
-from openceir.store.registers import StolenRow
-from openceir.store.session import connect, session_scope
+from openceir.store.session import connect
 from openceir.tlog.note import generate_key, parse_skey
 
 SUBSCRIBERS = 3_000
@@ -175,7 +171,7 @@ def run_demo(
 
 
 def _ledger_stolen(settings: Settings, engine: Engine) -> str:
-    """Put the stolen list on the ledger as `reported_stolen` events signed by the CEIR."""
+    """Put the stolen list on the ledger, signed by the CEIR (whose key the demo makes)."""
     ledger_dir = settings.paths.ledger
     key_file = settings.paths.ledger_key
     if not LedgerFiles(ledger_dir).exists():
@@ -187,24 +183,5 @@ def _ledger_stolen(settings: Settings, engine: Engine) -> str:
         key_file.chmod(0o600)
     signer = parse_skey(key_file.read_text(encoding="utf-8").strip())
     ledger = ImeiLedger.open(ledger_dir)
-    with session_scope(engine) as session:
-        rows = session.execute(
-            select(StolenRow.imei_key, StolenRow.case_id).where(
-                StolenRow.end_date.is_(None), StolenRow.imei_key.is_not(None)
-            )
-        ).all()
-    batch = []
-    for key, case in rows:
-        imei = imei_id.validate(f"{key:014d}")
-        if not ledger.index.lookup(imei):
-            # The ledger holds no personal data, so not even the key: a short hash names the case.
-            digest = hashlib.sha256(f"{case}:{key}".encode()).digest()
-            reference = "case-" + base64.b32encode(digest).decode()[:16].lower()
-            batch.append(
-                sign_event(
-                    {"type": "reported_stolen", "imeis": [imei], "case": reference[:64]}, signer
-                )
-            )
-    if batch:
-        ledger.append(batch)
-    return f"{len(batch)} stolen reports appended; log size {ledger.log.size}"
+    appended = publish_stolen(ledger, engine, signer)
+    return f"{appended} stolen reports appended; log size {ledger.log.size}"

@@ -41,9 +41,9 @@ from openceir.eir.s13 import s13_server
 from openceir.eir.service import EirPolicy, EirService
 from openceir.identifiers import luhn
 from openceir.lists.apply import apply_delta
+from openceir.lists.inputs import TRIPLET_SCHEMA
 from openceir.lists.keys import init_key, load_signer, load_verifier
 from openceir.lists.run import RunInputs, operator_files, write_run
-from openceir.lists.sources import TRIPLET_SCHEMA
 from tests.eir.servers import LoopThread, free_port, hypercorn_server, s13_server_thread
 
 TODAY = datetime.now(UTC).date()  # the EIR decides on today's date, so the lists do too

@@ -13,7 +13,7 @@ import httpx
 import pytest
 import yaml
 
-from openceir.eir.events import CheckEventLog
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.n5g import PATH, N5gEirApp, pei_key, query_params
 from openceir.eir.oauth import Authority
 from openceir.eir.pei import parse_pei

@@ -97,7 +97,7 @@ def s13_cmd(
 
     Example: openceir eir s13 --bind 127.0.0.1:3868 --origin-host eir.example.org
     """
-    from openceir.eir.events import CheckEventLog
+    from openceir.eir.check_events import CheckEventLog
     from openceir.eir.s13 import run_s13, s13_server
     from openceir.eir.server import uvloop_available
     from openceir.eir.service import EirPolicy, EirService

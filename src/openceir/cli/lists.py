@@ -9,9 +9,9 @@ import typer
 
 from openceir.cli import _context
 from openceir.errors import InputError
+from openceir.lists.inputs import load_inputs
 from openceir.lists.keys import PUBLIC, keys_dir, load_signer, load_verifier
 from openceir.lists.run import RunResult, runs, verify_run, write_run
-from openceir.lists.sources import load_inputs
 
 app = typer.Typer(
     help="Output lists for operators' EIRs: blacklist, notifications, exceptions and more.\n\n"

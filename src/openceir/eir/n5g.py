@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from openceir.eir.events import CheckEventLog
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.metrics import Metrics
 from openceir.eir.oauth import Authority, TokenError
 from openceir.eir.pei import parse_gpsi, parse_pei, parse_supi

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from openceir.errors import IntegrityError, NotFound
-from openceir.ledger import audit, entries
+from openceir.ledger import entries, verify
 from openceir.ledger.log import Log
 from openceir.ledger.participants import Participants, load_participants
 from openceir.ledger.storage import CHECKPOINT, LedgerFiles, write_atomic
@@ -165,7 +165,7 @@ class ImeiLedger:
         return inclusion_bundle(self.log, index)
 
     def check_entry(self, index: int, entry: bytes) -> None:
-        """An audit.EntryCheck: the entry is a valid event signed by an allowed participant."""
+        """A verify.EntryCheck: the entry is a valid event signed by an allowed participant."""
         entries.check_entry(entry, self.participants)
 
 
@@ -220,13 +220,13 @@ def verify_inclusion_bundle(bundle: dict[str, Any], log_key: note.Verifier) -> d
 
 
 def verify_ledger(path: Path, log_key: note.Verifier | None = None) -> checkpoint.Checkpoint:
-    """Audit a ledger: the log (see `audit.verify_log`) and every event's signature and role."""
+    """Audit a ledger: the log (see `verify.verify_log`) and every event's signature and role."""
     participants = load_participants(path)
 
     def check(_index: int, entry: bytes) -> None:
         entries.check_entry(entry, participants)
 
-    return audit.verify_log(path, log_key, check)
+    return verify.verify_log(path, log_key, check)
 
 
 __all__ = [
