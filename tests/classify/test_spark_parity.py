@@ -27,6 +27,7 @@ from openceir.classify.dimensions import DIMENSIONS
 from openceir.classify.engine import Evaluator
 from openceir.classify.rules import Leaf, parse
 from tests.classify.conftest import IMEI, import_simulated, make_sources, obs
+from tests.helpers import config_toml
 
 pytest.importorskip("pyspark", reason="pyspark is not installed: pip install -e '.[spark]'")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
@@ -269,20 +270,7 @@ conditions:
             - duplicate_threshold: {threshold: 3}
         - not: {transient_imei: {min_msisdns: 4}}
 """
-CONFIG = """
-[region]
-name = "Testland"
-country_mcc = ["639"]
-country_code = "254"
-[[operators]]
-id = "alpha"
-name = "Alpha"
-mcc_mnc = ["63901"]
-[[operators]]
-id = "beta"
-name = "Beta"
-mcc_mnc = ["63902", "63903"]
-"""
+CONFIG = config_toml("alpha", "beta")
 
 
 @pytest.fixture(scope="module")
