@@ -1,4 +1,4 @@
-"""Snapshot build, memory-mapped lookups and the DESIGN §5 decision."""
+"""Snapshot build, memory-mapped lookups and the architecture §5 decision."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Read list files (CSV or Parquet) into the tables `build_snapshot` takes.
 
-CSV follows the list layouts of DESIGN §5: an `imei` column (14 to 16 digits; the key is the
+CSV follows the list layouts of architecture §5: an `imei` column (14 to 16 digits; the key is the
 first 14) or an `imei_key` column; optional `block_date` (`YYYY-MM-DD` or `YYYYMMDD`),
 `reasons` (`|`-joined) and, for exceptions, `imsi`; barred TACs have a `tac` column.
 A row whose IMEI is not 14 to 16 digits is an InputError naming the file and line, except in

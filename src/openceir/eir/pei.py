@@ -3,10 +3,10 @@
 PEIs are parsed once, by `openceir.identifiers.pei.parse(text, sbi=True)` (the one parser of
 every PEI form), in its network mode: the PEI exactly as sent (a padded PEI is refused), the
 15th digit of an `imei-` PEI accepted whatever it is (a UE sends a spare 0, TS 24.008
-§10.5.1.4); for list decisions only the key matters, the first 14 digits (TAC + serial) as an
-integer (DESIGN §5). Every rejection is an InputError on field `pei` worded as the EIR always
-worded it (the ProblemDetails `detail`), which N5g-eir answers with 400 MANDATORY_IE_INCORRECT
-(TS 29.511 Table 6.1.7.3-1).
+§10.5.1.4); for list decisions only the key matters, the first 14 digits (TAC + serial) as
+an integer (docs/architecture.md). Every rejection is an InputError on field `pei` worded as
+the EIR always worded it (the ProblemDetails `detail`), which N5g-eir answers with 400
+MANDATORY_IE_INCORRECT (TS 29.511 Table 6.1.7.3-1).
 
 >>> parse_pei("imei-490154203237518")
 Pei(kind='imei', value='490154203237518', key=49015420323751)

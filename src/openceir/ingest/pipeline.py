@@ -36,7 +36,7 @@ from openceir.ingest.run_state import Hooks, RunState
 from openceir.ingest.source import Source
 from openceir.lake import manifest as _manifest
 from openceir.lake import parquet as _parquet
-from openceir.settings import Settings, read_config_file
+from openceir.settings import Settings
 from openceir.store.migrate import current_revision, head_revisions
 from openceir.store.registers import TacCatalog
 from openceir.store.session import connect, session_scope
@@ -83,20 +83,8 @@ def source_for(kind: str) -> Source:
 
 
 def config_thresholds(settings: Settings) -> dict[str, float]:
-    """Thresholds from the config file's `[ingest.thresholds]` table (name = number)."""
-    if settings.config_file is None:
-        return {}
-    table = read_config_file(settings.config_file).get("ingest", {}).get("thresholds", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{settings.config_file}: [ingest.thresholds] must be a table")
-    out = {}
-    for name, value in table.items():
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ConfigError(
-                f"{settings.config_file}: ingest.thresholds.{name} = {value!r}; expected a number"
-            )
-        out[name] = float(value)
-    return out
+    """Thresholds from the config file's `[ingest.thresholds]` table (`settings.ingest`)."""
+    return dict(settings.ingest.thresholds)
 
 
 MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
@@ -104,21 +92,8 @@ MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
 
 def engine_limits(settings: Settings) -> tuple[int, str]:
     """DuckDB threads and memory limit for operator imports: `[ingest] threads` and
-    `memory_limit` in the config file, else 2 and `lake.parquet.IMPORT_MEMORY_LIMIT`."""
-    table: Any = {}
-    if settings.config_file is not None:
-        table = read_config_file(settings.config_file).get("ingest", {})
-    threads = table.get("threads", 2)
-    memory = table.get("memory_limit", _parquet.IMPORT_MEMORY_LIMIT)
-    if not isinstance(threads, int) or isinstance(threads, bool) or not 1 <= threads <= 256:
-        raise ConfigError(
-            f"{settings.config_file}: ingest.threads = {threads!r}; expected 1 to 256"
-        )
-    if not isinstance(memory, str) or not MEMORY.match(memory.strip()):
-        raise ConfigError(
-            f'{settings.config_file}: ingest.memory_limit = {memory!r}; expected e.g. "512MB"'
-        )
-    return threads, memory.strip()
+    `memory_limit` (`settings.ingest`, validated there; default 2 and 512MB)."""
+    return settings.ingest.threads, settings.ingest.memory_limit
 
 
 UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
@@ -250,7 +225,7 @@ def run_import(
         else:
             # One writer per register at a time on this machine: the diff must see the
             # rows the previous import committed.
-            with _manifest.lock(settings.data_dir / "locks" / source.kind):
+            with _manifest.lock(settings.paths.locks / source.kind):
                 staging_dir = register_staging(settings.data_dir, source.kind, job_id)
                 try:
                     message = import_register(

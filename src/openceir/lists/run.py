@@ -36,6 +36,7 @@ from openceir.lists.build import (
     register_lists,
     safe_cells,
 )
+from openceir.settings import DataPaths
 from openceir.tlog.note import Signer, Verifier, open_note, parse, sign
 
 MANIFEST = "manifest.note"
@@ -111,7 +112,7 @@ def has_subscriber_data(name: str) -> bool:
 
 def lists_dir(data_dir: Path) -> Path:
     """Root of all list runs: `<data_dir>/lists/`."""
-    return Path(data_dir) / "lists"
+    return DataPaths(Path(data_dir)).lists
 
 
 def runs(data_dir: Path) -> list[str]:
