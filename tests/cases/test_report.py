@@ -31,7 +31,9 @@ def test_citizen_report_blocks_at_once_and_answers_a_request_id(env):
     )  # fmt: skip
     [change] = rows(env, CaseChange)
     assert (change.change, change.ledger_event, change.published_at) == (
-        "block", "reported_stolen", None
+        "block",
+        "reported_stolen",
+        None,
     )
     assert [a.action for a in rows(env, AuditEntry)] == ["case.filed"]
     assert "TAC 49015420 is not in the TAC catalog" in filed.warnings[0]
@@ -84,7 +86,9 @@ def test_police_file_without_a_code(env):
                         actor="officer:7", channel="police")  # fmt: skip
     [case] = rows(env, CaseRow)
     assert (case.filed_by, case.channel, case.request_id) == (
-        "officer:7", "police", filed.request_id
+        "officer:7",
+        "police",
+        filed.request_id,
     )
 
 

@@ -21,7 +21,10 @@ def test_a_good_report_is_canonical():
               mode="WATCH", incident_date="2026-12-01")  # fmt: skip
     assert r.imeis == ["490154203237518", "356938035643809"]
     assert (r.msisdn, r.mode, r.kind, r.incident_date) == (
-        "254711000001", "watch", "stolen", date(2026, 12, 1)
+        "254711000001",
+        "watch",
+        "stolen",
+        date(2026, 12, 1),
     )
 
 
