@@ -18,11 +18,12 @@ from pathlib import Path
 
 from stdnum import luhn
 
-from openceir.ledger import audit, note
+from openceir.ledger import audit
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger, verify_ledger
 from openceir.ledger.log import Log
 from openceir.ledger.participants import add_participant
+from openceir.tlog import note
 
 
 def imei(n: int) -> str:

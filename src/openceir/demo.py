@@ -23,16 +23,17 @@ from openceir.ingest import Planned, import_many, plan_directory
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger
 from openceir.ledger.log import Log, default_origin
-from openceir.ledger.note import generate_key, parse_skey
 from openceir.ledger.participants import add_participant
 from openceir.ledger.storage import LedgerFiles
 from openceir.lists import init_key, load_signer, write_run
 from openceir.lists.sources import load_inputs
+from openceir.reports.aggregates import compute as compute_figures
 from openceir.settings import CONFIG_FILE_NAME, Settings, load_settings
 from openceir.simulate import simulate
 from openceir.store.migrate import sync_operators, upgrade
 from openceir.store.registers import StolenRow
 from openceir.store.session import connect, session_scope
+from openceir.tlog.note import generate_key, parse_skey
 
 SUBSCRIBERS = 3_000
 DAYS = 30
@@ -154,9 +155,20 @@ def run_demo(
         report.add("refused", line)
 
     progress("classifying")
-    outcome = classify(settings, engine, load_rules(), as_of=today, accept_changes=True)
+    ledger_dir = settings.data_dir / "ledger"
+    on_ledger = LedgerFiles(ledger_dir).exists()  # manufacturer bindings, for clones
+    outcome = classify(
+        settings,
+        engine,
+        load_rules(),
+        as_of=today,
+        accept_changes=True,
+        binding_of=ImeiLedger.open(ledger_dir).manufacturer_binding if on_ledger else None,
+    )
     matched = ", ".join(f"{c.label} {c.matched}" for c in outcome.conditions if c.matched)
     report.add("classify", f"run {outcome.run_id} as of {today}: {matched or 'nothing matched'}")
+    figures = compute_figures(settings, engine, outcome.run_id)
+    report.add("reports", f"{figures['figures']} figures of run {outcome.run_id} stored")
 
     progress("generating lists")
     if not (data_dir / "keys" / "ceir.key").exists():

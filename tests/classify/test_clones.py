@@ -9,15 +9,14 @@ from datetime import date, timedelta
 import ibis
 import pytest
 
-from openceir.classify.clones import (
+from openceir.classify.clone_inputs import differentiate, read_bindings
+from openceir.classify.clones import decide
+from openceir.classify.evidence import (
     Binding,
     ImsiUse,
     Registered,
-    decide,
-    differentiate,
     imei15,
     interface_mask,
-    ledger_bindings,
     uses_from_rows,
 )
 from tests.classify.conftest import IMEI, make_sources, obs
@@ -310,8 +309,9 @@ def test_differentiate_takes_the_registered_model_rats_from_the_catalog() -> Non
 
 @pytest.fixture
 def ledger_dir(tmp_path):
-    from openceir.ledger import Log, add_participant, append_event, generate_key
+    from openceir.ledger import Log, add_participant, append_event
     from openceir.ledger.events import ImeiLedger
+    from openceir.tlog import generate_key
 
     path = tmp_path / "ledger"
     Log.create(path, "ceir.testland.example/log")
@@ -329,13 +329,15 @@ def ledger_dir(tmp_path):
 
 
 def test_differentiate_uses_the_manufacturer_binding_on_the_ledger(ledger_dir) -> None:
+    from openceir.ledger.events import ImeiLedger
+
     src = make_sources(_rows(), tac_catalog=CATALOG)
     backend = ibis.duckdb.connect()
     before = differentiate(backend, src, [IMEI])[f"{IMEI:014d}"]
     assert _outcome(before)[:3] == (True, "rat_consistency", ["639010000000001"])
     assert before["bases"] == ["imeisv", "rat_consistency"]
-    src.ledger_dir = ledger_dir
-    got = differentiate(backend, src, [IMEI])[f"{IMEI:014d}"]
+    binding_of = ImeiLedger.open(ledger_dir).manufacturer_binding
+    got = differentiate(backend, src, [IMEI], binding_of=binding_of)[f"{IMEI:014d}"]
     # the binding's model has no 5G and its factory version is the second SIM's
     assert _outcome(got) == (
         True,
@@ -345,8 +347,8 @@ def test_differentiate_uses_the_manufacturer_binding_on_the_ledger(ledger_dir) -
     )
     assert "The manufacturer (maker.example) recorded on the ledger" in got["explanation"]
     assert "SIM 639020000000003 used 5G, which that model does not have" in got["explanation"]
-    assert ledger_bindings(ledger_dir, [IMEI, IMEI + 1]).keys() == {IMEI}
-    assert ledger_bindings(ledger_dir.parent / "none", [IMEI]) == {}
+    assert read_bindings(binding_of, [IMEI, IMEI + 1]).keys() == {IMEI}
+    assert read_bindings(None, [IMEI]) == {}
 
 
 # -- end to end: store, lake, ledger, classification run, explain --------------------------
@@ -379,10 +381,11 @@ def test_a_run_reads_the_registration_and_the_ledger_and_explains(settings, tmp_
     from openceir.classify import rules, run
     from openceir.classify.explain import explain
     from openceir.ingest import run_import
-    from openceir.ledger import Log, add_participant, append_event, generate_key
+    from openceir.ledger import Log, add_participant, append_event
     from openceir.ledger.events import ImeiLedger
     from openceir.store.migrate import upgrade
     from openceir.store.session import connect
+    from openceir.tlog import generate_key
 
     today = date(2026, 11, 28)
     engine = connect(settings.sqlalchemy_url)
@@ -406,7 +409,15 @@ def test_a_run_reads_the_registration_and_the_ledger_and_explains(settings, tmp_
     }
     append_event(ImeiLedger.open(path), made, maker)
 
-    result = run.classify(settings, engine, rules.parse(RUN_RULES), as_of=today)
+    bare = run.classify(settings, engine, rules.parse(RUN_RULES), as_of=today, dry_run=True)
+    assert bare.conditions[0].clones_decided == 0  # without the binding nothing decides
+    result = run.classify(
+        settings,
+        engine,
+        rules.parse(RUN_RULES),
+        as_of=today,
+        binding_of=ImeiLedger.open(path).manufacturer_binding,
+    )
     assert result.conditions[0].clones_decided == 1
     with engine.connect() as conn:
         (text,) = explain(conn, "356868000041414", today=today)

@@ -20,9 +20,9 @@ import pytest
 import uvicorn
 
 from openceir.cli import _context, main
-from openceir.ledger import note
 from openceir.ledger.events import verify_inclusion_bundle
 from openceir.settings import Settings
+from openceir.tlog import note
 from openceir.web import create_app
 
 IMEI = "352099001761481"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from openceir.errors import IntegrityError
-from openceir.ledger import note
 from openceir.ledger.audit import AuditError, verify_log
 from openceir.ledger.log import Log
+from openceir.tlog import note
 
 ORIGIN = "ceir.testland.example/log"
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors" / "tiles"

@@ -14,12 +14,14 @@ import pytest
 import uvicorn
 from stdnum import luhn
 
-from openceir.ledger import checkpoint, federation, merkle, note, tiles, witness
+from openceir.ledger import federation, witness
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger, verify_inclusion_bundle
 from openceir.ledger.log import Log
 from openceir.ledger.participants import add_participant
 from openceir.settings import Settings
+from openceir.tlog import checkpoint, cosignature, merkle, note, tiles
+from openceir.tlog import witness as tlog_witness
 from openceir.web import create_app
 
 ORIGIN = "ceir.testland.example/log"
@@ -207,11 +209,11 @@ def test_a_peer_ceir_witnesses_our_checkpoints_over_http(tmp_path: Path) -> None
     with serve(b_dir) as url, httpx.Client() as client:
         endpoint = url + "/ledger/witness/add-checkpoint"
         msg = witness.publish(a_log, [(endpoint, key)], quorum=1, client=client)
-        assert witness.is_published(msg, a_log.verifier, [key], quorum=1)
+        assert cosignature.is_published(msg, a_log.verifier, [key], quorum=1)
         a_log.append([b"third"])
         msg = witness.publish(a_log, [(endpoint, key)], quorum=1, client=client)
-        assert witness.cosignature_times(msg, [key]).keys() == {"ceir.betaland.example/witness"}
-        stale = client.post(endpoint, content=witness.format_request(0, [], msg))
+        assert cosignature.cosignature_times(msg, [key]).keys() == {"ceir.betaland.example/witness"}
+        stale = client.post(endpoint, content=tlog_witness.format_request(0, [], msg))
         assert stale.status_code == 409
         assert stale.headers["content-type"].startswith("text/x.tlog.size")
         assert stale.text == "3\n"

@@ -28,19 +28,11 @@ every pair is treated as duplicated, and the explanation says why.
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-import ibis
-import pyarrow as pa
-from stdnum import luhn
-
-from openceir.lake.rat import GENERATIONS
+from openceir.classify.evidence import Binding, ImsiUse, Registered, rat_words
 
 ORDER = ("registration", "pairing", "binding", "continuity", "imeisv", "rat_consistency")
 """Kinds of evidence, strongest first (issue #4: registration, pairing, manufacturer binding,
@@ -58,41 +50,6 @@ _WORDS = {
     "rat_consistency": "the radio technologies",
 }
 
-LTE, LTE_VARIANTS = 4, 16 | 32
-_INTERFACES = (
-    (1, re.compile(r"\b(E?GSM|GPRS|EDGE|DCS|PCS|2G)\b", re.I)),
-    (2, re.compile(r"\b(WCDMA|UMTS|HS[DU]?PA\+?|TD-?SCDMA|3G)\b", re.I)),
-    (LTE, re.compile(r"\b(LTE|E-?UTRAN?|4G)\b(?!-M)", re.I)),
-    (8, re.compile(r"\b(NR|5G)\b", re.I)),
-    (16, re.compile(r"\bNB-?IoT\b", re.I)),
-    (32, re.compile(r"\b(LTE-M|CAT-?M1?|eMTC)\b", re.I)),
-)
-
-
-def interface_mask(text: str | None) -> int | None:
-    """The RAT bitmask (openceir.lake.rat) of a registration's radio interface text.
-
-    >>> interface_mask("GSM,WCDMA,LTE")
-    55
-    >>> interface_mask("2G|3G"), interface_mask("NB-IoT"), interface_mask("") is None
-    (3, 16, True)
-    """
-    mask = 0
-    for bit, pattern in _INTERFACES:
-        if text and pattern.search(text):
-            mask |= bit
-    if mask & LTE:
-        mask |= LTE_VARIANTS  # the convention of sources.LTE_VARIANTS
-    return mask or None
-
-
-def rat_words(mask: int) -> str:
-    """`2G, 4G` for a RAT bitmask; NB-IoT and LTE-M are named only without 4G (whose
-    variants they are taken to be)."""
-    if mask & LTE:
-        mask &= ~LTE_VARIANTS
-    return ", ".join(name for bit, name in GENERATIONS.items() if mask & bit) or "none"
-
 
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
@@ -100,42 +57,6 @@ def _upper_first(text: str) -> str:
 
 def _sentences(facts: list[str]) -> str:
     return " ".join(f"{_upper_first(f)}." for f in facts)
-
-
-@dataclass(frozen=True)
-class ImsiUse:
-    """How one IMSI used one IMEI: first and last day, the days seen, the RATs, and the
-    software versions (SVN, the IMEISV's last two digits) its device reported."""
-
-    imsi: str
-    first_seen: date
-    last_seen: date
-    days: frozenset[date]
-    rats: int
-    svns: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Registered:
-    """The device an IMEI is registered for: make, model and its radio technologies."""
-
-    make: str | None = None
-    model: str | None = None
-    rats: int | None = None
-
-    def words(self) -> str:
-        name = " ".join(t for t in (self.make, self.model) if t) or "a device"
-        return name if self.rats is None else f"{name} ({rat_words(self.rats)})"
-
-
-@dataclass(frozen=True)
-class Binding:
-    """The manufacturer binding on the ledger: model, its RATs, the factory software version."""
-
-    model: str
-    rats: int | None = None
-    software_version: str | None = None
-    participant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,40 +68,6 @@ class Verdict:
     keep: frozenset[str]
     names: bool
     why: str
-
-
-def uses_from_rows(rows: list[dict[str, Any]]) -> dict[int, list[ImsiUse]]:
-    """Per IMEI key, its IMSIs' use, from observation rows (day_mask expanded to dates)."""
-    acc: dict[tuple[int, str], dict[str, Any]] = {}
-    for r in rows:
-        k = (r["imei_key"], r["imsi"])
-        a = acc.setdefault(
-            k,
-            {
-                "first": r["first_seen"],
-                "last": r["last_seen"],
-                "days": set(),
-                "rats": 0,
-                "sv": set(),
-            },
-        )
-        a["first"] = min(a["first"], r["first_seen"])
-        a["last"] = max(a["last"], r["last_seen"])
-        a["rats"] |= r["rat_mask"] or 0
-        a["sv"].update(sv[-2:] for sv in r.get("imeisv") or () if sv and len(sv) == 16)
-        year, month = (int(x) for x in r["month"].split("-"))
-        mask = r["day_mask"] or 0
-        for d in range(31):
-            if mask >> d & 1:
-                a["days"].add(date(year, month, d + 1))
-    out: dict[int, list[ImsiUse]] = defaultdict(list)
-    for (key, imsi), a in acc.items():
-        out[key].append(
-            ImsiUse(
-                imsi, a["first"], a["last"], frozenset(a["days"]), a["rats"], frozenset(a["sv"])
-            )
-        )
-    return out
 
 
 def _sims(imsis: Iterable[str]) -> str:
@@ -435,136 +322,4 @@ def _undecided(
     }
 
 
-def imei15(key: int) -> str:
-    """The 15-digit IMEI of a 14-digit key: the key and its Luhn check digit (TS 23.003)."""
-    body = f"{key:014d}"
-    return body + luhn.calc_check_digit(body)
-
-
-def ledger_bindings(ledger_dir: Path | None, keys: list[int]) -> dict[int, dict[str, Any]]:
-    """The manufacturer binding event of each IMEI key that has one, from the ledger in
-    `ledger_dir` (none when there is no ledger)."""
-    from openceir.ledger.events import ImeiLedger
-    from openceir.ledger.storage import LedgerFiles
-
-    if ledger_dir is None or not LedgerFiles(ledger_dir).exists():
-        return {}
-    ledger = ImeiLedger.open(ledger_dir)
-    out = {}
-    for key in keys:
-        event = ledger.manufacturer_binding(imei15(key))
-        if event is not None:
-            out[key] = event
-    return out
-
-
-def differentiate(
-    backend: Any, sources: Any, imei_keys: list[int], *, period_days: int = 90, **options: Any
-) -> dict[str, dict[str, Any]]:
-    """Decisions for the duplicated `imei_keys`, by IMEI id (14-digit text).
-
-    Reads the observations, the registration and pairing lists, the TAC catalog and, when
-    `sources.ledger_dir` holds a ledger, the manufacturer bindings of these IMEIs.
-    """
-    keys = sorted({k for k in imei_keys if k is not None})
-    if not keys:
-        return {}
-    wanted = ibis.memtable(pa.table({"k": pa.array(keys, pa.int64())}))
-    obs = sources.observations
-    start = sources.as_of - timedelta(days=period_days - 1)
-    obs = obs.filter(
-        obs.imsi.notnull()
-        & (obs.last_seen >= ibis.literal(start))
-        & (obs.first_seen <= ibis.literal(sources.as_of))
-    )
-    obs = obs.semi_join(wanted, obs.imei_key == wanted.k)
-    cols = ["imei_key", "imsi", "month", "day_mask", "first_seen", "last_seen", "rat_mask"]
-    rows = backend.to_pyarrow(obs.select(*cols, "imeisv")).to_pylist()
-    paired: dict[int, set[str]] = defaultdict(set)
-    pairing = sources.register("pairing")
-    for p in backend.to_pyarrow(
-        pairing.semi_join(wanted, pairing.imei_key == wanted.k).select("imei_key", "imsi")
-    ).to_pylist():
-        paired[p["imei_key"]].add(p["imsi"])
-    reg = sources.register("registration")
-    regs = {
-        r["imei_key"]: r
-        for r in backend.to_pyarrow(
-            reg.semi_join(wanted, reg.imei_key == wanted.k).select(
-                "imei_key", "make", "model", "radio_interface"
-            )
-        ).to_pylist()
-    }
-    bindings = ledger_bindings(getattr(sources, "ledger_dir", None), keys)
-    names = {(r["model"] or "").strip().lower() for r in regs.values()}
-    names |= {str(b["model"]).strip().lower() for b in bindings.values()}
-    names.discard("")
-    tac_rats, named_rats = _catalog_rats(backend, sources, keys, names)
-    out: dict[str, dict[str, Any]] = {}
-    for key, uses in uses_from_rows(rows).items():
-        r = regs.get(key)
-        registered = None
-        if r is not None:
-            rats = interface_mask(r["radio_interface"])
-            if rats is None:
-                rats = named_rats.get((r["model"] or "").strip().lower())
-            registered = Registered(r["make"], r["model"], rats)
-        b = bindings.get(key)
-        binding = None
-        if b is not None:
-            binding = Binding(
-                b["model"],
-                named_rats.get(str(b["model"]).strip().lower()),
-                b.get("software_version"),
-                b.get("participant"),
-            )
-        out[f"{key:014d}"] = decide(
-            uses,
-            registered=registered,
-            paired=paired.get(key),
-            binding=binding,
-            model_rats=tac_rats.get(key // 1_000_000),
-            **options,
-        )
-    return out
-
-
-def _catalog_rats(
-    backend: Any, sources: Any, keys: list[int], names: set[str]
-) -> tuple[dict[int, int], dict[str, int]]:
-    """RATs of each TAC's model (every TAC of the model), and of models by lowercase name."""
-    cat = sources.register("tac_catalog").filter(lambda t: t.rat_mask.notnull())
-    tacs = ibis.memtable(pa.table({"t": pa.array(sorted({k // 1_000_000 for k in keys}))}))
-    models = cat.group_by("manufacturer", "model").aggregate(model_rats=cat.rat_mask.bit_or())
-    mine = cat.semi_join(tacs, cat.tac == tacs.t).select("tac", "manufacturer", "model")
-    by_tac = {
-        t["tac"]: t["model_rats"]
-        for t in backend.to_pyarrow(
-            mine.join(models, ["manufacturer", "model"]).select("tac", "model_rats")
-        ).to_pylist()
-    }
-    by_name: dict[str, int] = {}
-    if names:
-        wanted = ibis.memtable(pa.table({"n": pa.array(sorted(names), pa.string())}))
-        low = cat.mutate(n=cat.model.strip().lower())
-        named = low.semi_join(wanted, low.n == wanted.n)
-        for row in backend.to_pyarrow(
-            named.group_by("n").aggregate(rats=named.rat_mask.bit_or())
-        ).to_pylist():
-            by_name[row["n"]] = row["rats"]
-    return by_tac, by_name
-
-
-__all__ = [
-    "ORDER",
-    "Binding",
-    "ImsiUse",
-    "Registered",
-    "Verdict",
-    "decide",
-    "differentiate",
-    "imei15",
-    "interface_mask",
-    "ledger_bindings",
-    "uses_from_rows",
-]
+__all__ = ["ORDER", "Verdict", "decide"]

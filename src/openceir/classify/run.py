@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
-from openceir.classify import clones, sources, state
+from openceir.classify import sources, state
+from openceir.classify.clone_inputs import BindingReader, differentiate
 from openceir.classify.engine import Evaluator, Match, spark_backend
 from openceir.classify.rules import Rules, condition_dict
 from openceir.errors import ConfigError, OpenceirError
@@ -138,8 +139,12 @@ def classify(
     backend: str = "duckdb",
     spark_master: str | None = None,
     progress: Callable[[str], None] | None = None,
+    binding_of: BindingReader | None = None,
 ) -> RunResult:
     """Run the rules for `as_of` and update the classification state (unless `dry_run`).
+
+    `binding_of(imei)` gives the manufacturer binding of a 15-digit IMEI (the caller composes
+    it from the ledger, which sits above classification); without it no binding is read.
 
     `backend` is `duckdb` (in-process) or `spark` (on `spark_master`, else the setting
     `spark_master`; a Spark session already running in this process is reused).
@@ -190,6 +195,7 @@ def classify(
                 dry_run,
                 progress or _quiet,
                 spark_master=master,
+                binding_of=binding_of,
             )
         except OpenceirError as exc:
             _finish(engine, run_id, "failed", {}, str(exc))
@@ -227,6 +233,7 @@ def _run(
     say: Callable[[str], None],
     *,
     spark_master: str | None = None,
+    binding_of: BindingReader | None = None,
 ) -> RunResult:
     spark = None
     if spark_master is not None:
@@ -250,7 +257,9 @@ def _run(
             spark.disconnect()
         raise
     try:
-        return _evaluate_and_apply(engine, rules, chosen, as_of, run_id, dry_run, say, backend, src)
+        return _evaluate_and_apply(
+            engine, rules, chosen, as_of, run_id, dry_run, say, backend, src, binding_of
+        )
     finally:
         backend.disconnect()
 
@@ -265,6 +274,7 @@ def _evaluate_and_apply(
     say: Callable[[str], None],
     backend: Any,
     src: sources.Sources,
+    binding_of: BindingReader | None = None,
 ) -> RunResult:
     evaluator = Evaluator(backend, src)
     results: list[ConditionResult] = []
@@ -273,7 +283,9 @@ def _evaluate_and_apply(
         say(f"evaluating {condition.label}")
         match = evaluator.evaluate(condition)
         if condition.clone_differentiation and match.refused is None and match.count:
-            match.clones = clones.differentiate(backend, src, match.imei_key.to_pylist())
+            match.clones = differentiate(
+                backend, src, match.imei_key.to_pylist(), binding_of=binding_of
+            )
         matches.append(match)
     say("writing the classification state")
     with engine.begin() as conn:

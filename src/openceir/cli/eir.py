@@ -156,8 +156,13 @@ def check_cmd(
         else (f"imei-{pei}" if len(pei) == 15 else f"imeisv-{pei}" if len(pei) == 16 else pei)
     )
     parsed = parse_pei(text)
-    if imsi is not None and not (imsi.isdigit() and 5 <= len(imsi) <= 15):
-        raise InputError(f"{imsi!r} is not 5 to 15 digits", field="--imsi")
+    from openceir.identifiers import imsi as imsi_rule
+
+    if imsi is not None and not imsi_rule.is_well_formed(imsi):
+        raise InputError(
+            f"{imsi!r} is not an IMSI of {imsi_rule.MIN_DIGITS} to {imsi_rule.MAX_DIGITS} digits",
+            field="--imsi",
+        )
     service = EirService(_root(snapshot), EirPolicy(restrictive, unknown))
     decision = service.decide(parsed.key, imsi)
     if as_json:

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from openceir import __version__
 from openceir.cli._context import err_console
 from openceir.errors import OpenceirError
+from openceir.tlog import TlogError
 
 # name -> (module, Typer sub-app attribute or None when the module has `register(app)`,
 #          the one-line summary shown by `openceir --help`; a test keeps it equal to the
@@ -81,6 +82,11 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "Output lists for operators' EIRs: blacklist, notifications, exceptions and more.",
     ),
     "keys": ("openceir.cli.keys", "app", "The CEIR's list-signing key (Ed25519)."),
+    "report": (
+        "openceir.cli.report",
+        "app",
+        "Monthly reports for the country or one operator: HTML, CSV, JSON or PDF.",
+    ),
 }
 
 
@@ -163,6 +169,6 @@ def run(argv: list[str] | None = None) -> None:
     """
     try:
         app(args=argv, prog_name="openceir")
-    except OpenceirError as exc:
+    except (OpenceirError, TlogError) as exc:  # tlog stands alone: its own error root
         err_console.print(f"Error: {exc}", soft_wrap=True, markup=False)
         sys.exit(1)

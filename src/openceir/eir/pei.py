@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from openceir.errors import InputError, InvalidIdentifier
 from openceir.identifiers import imei as _imei
+from openceir.identifiers import imsi as _imsi
 from openceir.identifiers import luhn as _luhn
 from openceir.identifiers import pei as _pei
 
@@ -83,17 +84,21 @@ def parse_pei(text: str) -> Pei:
 
 
 def parse_supi(text: str) -> str | None:
-    """The IMSI of an `imsi-` SUPI (5 to 15 digits); None for other SUPI forms (NAI, GCI, GLI).
+    """The IMSI of an `imsi-` SUPI; None for other SUPI forms (NAI, GCI, GLI).
 
-    The TS 29.571 pattern, not `identifiers.imsi`: a SUPI's MCC is the network's business, an
-    unknown one must not turn an equipment check into an error. Raises InputError for an `imsi-`
-    SUPI that is not digits, or an empty value.
+    The IMSI must pass `identifiers.imsi.is_well_formed` (6 to 15 digits), the project's one
+    IMSI rule; its MCC is not checked: a SUPI's MCC is the network's business, an unknown one
+    must not turn an equipment check into an error. Raises InputError for an `imsi-` SUPI that
+    is not a well-formed IMSI, or an empty value.
     """
     if text.startswith("imsi-"):
         digits = text[5:]
-        if 5 <= len(digits) <= 15 and digits.isascii() and digits.isdigit():
+        if _imsi.is_well_formed(digits):
             return digits
-        raise InputError(f"{text[:40]!r} is not imsi- with 5 to 15 digits", field="supi")
+        raise InputError(
+            f"{text[:40]!r} is not imsi- with {_imsi.MIN_DIGITS} to {_imsi.MAX_DIGITS} digits",
+            field="supi",
+        )
     if not text or "-" not in text:
         raise InputError(f"{text[:40]!r} is not a SUPI (imsi-, nai-, gci- or gli-)", field="supi")
     return None

@@ -38,6 +38,7 @@ import pyarrow.ipc as ipc
 
 from openceir.eir._index import bucket_table
 from openceir.errors import ConfigError, InputError, NotFound
+from openceir.identifiers import imsi as _imsi
 
 BLOCKED, NOTIFIED, TRACKED, REGISTERED, EXCEPTION, EXEMPT = 1, 2, 4, 8, 16, 32
 
@@ -209,9 +210,13 @@ def build_snapshot(
     if exceptions is not None:
         exc_keys = _keys(exceptions, "exceptions")
         imsi_text = _column(exceptions, "imsi", "exceptions").cast(pa.string())
-        bad = pc.invert(pc.fill_null(pc.match_substring_regex(imsi_text, r"^[0-9]{5,15}$"), False))
-        if pc.any(bad).as_py():
-            raise InputError("imsi must be 5 to 15 digits", source="exceptions", field="imsi")
+        bad = [t for t in imsi_text.to_pylist() if t is None or not _imsi.is_well_formed(t)]
+        if bad:
+            raise InputError(
+                f"imsi {bad[0]!r} must be {_imsi.MIN_DIGITS} to {_imsi.MAX_DIGITS} digits",
+                source="exceptions",
+                field="imsi",
+            )
         exc_imsis = imsi_text.cast(pa.int64()).to_numpy()
         order = np.lexsort((exc_imsis, exc_keys))
         exc_keys, exc_imsis = exc_keys[order], exc_imsis[order]

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from openceir.errors import IntegrityError, NotFound
-from openceir.ledger import checkpoint as cp
-from openceir.ledger import merkle, note
 from openceir.ledger.storage import CHECKPOINT, VKEY, LedgerFiles
-from openceir.ledger.tiles import ENTRIES, HEIGHT, WIDTH, Tile, decode_bundle, tiles_for_size
+from openceir.tlog import checkpoint as cp
+from openceir.tlog import merkle, note
+from openceir.tlog.errors import TlogError
+from openceir.tlog.tiles import ENTRIES, HEIGHT, WIDTH, Tile, decode_bundle, tiles_for_size
 
 _H = merkle.HASH_SIZE
 
@@ -46,7 +47,7 @@ def verify_log(
         log_key = note.parse_vkey(_read(files, VKEY).decode())
     try:
         checkpoint, _ = cp.open_checkpoint(_read(files, CHECKPOINT), log_key)
-    except IntegrityError as exc:
+    except (IntegrityError, TlogError) as exc:
         raise AuditError(CHECKPOINT, str(exc)) from None
     size = checkpoint.size
 
@@ -57,7 +58,7 @@ def verify_log(
         name, data = _read_tile(files, tile)
         try:
             bundle = decode_bundle(data, name)
-        except IntegrityError as exc:
+        except (IntegrityError, TlogError) as exc:
             raise AuditError(name, str(exc).removeprefix(f"{name}: ")) from None
         if len(bundle) != tile.width:
             raise AuditError(name, f"holds {len(bundle)} entries, want {tile.width}")
@@ -97,7 +98,7 @@ def verify_log(
         for index, (name, pos, entry) in enumerate(entries):
             try:
                 check_entry(index, entry)
-            except IntegrityError as exc:
+            except (IntegrityError, TlogError) as exc:
                 raise AuditError(f"{name} entry {pos} (log index {index})", str(exc)) from None
     return checkpoint
 
@@ -114,7 +115,7 @@ def _read_tile(files: LedgerFiles, tile: Tile) -> tuple[str, bytes]:
         return files.read_tile(tile)
     except NotFound as exc:
         raise AuditError(tile.path, str(exc)) from None
-    except IntegrityError as exc:
+    except (IntegrityError, TlogError) as exc:
         raise AuditError(tile.path, str(exc)) from None
 
 

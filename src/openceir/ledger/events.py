@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from openceir.errors import IntegrityError, NotFound
-from openceir.ledger import audit, checkpoint, entries, merkle, note
+from openceir.ledger import audit, entries
 from openceir.ledger.log import Log
 from openceir.ledger.participants import Participants, load_participants
 from openceir.ledger.storage import CHECKPOINT, LedgerFiles, write_atomic
+from openceir.tlog import checkpoint, merkle, note
+from openceir.tlog.errors import TlogError
 
 INDEX = "index/imei.tsv"
 INDEX_SIZE = "index/imei.size"
@@ -97,7 +99,7 @@ def check_batch(batch: Sequence[bytes], participants: Participants) -> list[entr
         for pos in range(start, min(start + CHUNK, len(batch))):
             try:
                 out.append(entries.check_entry(batch[pos], participants))
-            except IntegrityError as exc:
+            except (IntegrityError, TlogError) as exc:
                 raise IntegrityError(f"event {pos + 1} of the batch: {exc}") from None
         return out
 
@@ -198,6 +200,11 @@ def verify_inclusion_bundle(bundle: dict[str, Any], log_key: note.Verifier) -> d
     """Check a proof JSON offline against the log key you trust; returns the event."""
     try:
         cp, _ = checkpoint.open_checkpoint(bundle["checkpoint"].encode(), log_key)
+    except TlogError as exc:
+        raise IntegrityError(f"proof checkpoint: {exc}") from None
+    except (KeyError, TypeError, AttributeError):
+        raise IntegrityError("proof JSON is missing fields or malformed") from None
+    try:
         entry = bundle["entry"].encode()
         proof = [base64.b64decode(h) for h in bundle["proof"]]
         index, size = int(bundle["index"]), int(bundle["tree_size"])
@@ -205,7 +212,10 @@ def verify_inclusion_bundle(bundle: dict[str, Any], log_key: note.Verifier) -> d
         raise IntegrityError("proof JSON is missing fields or malformed") from None
     if size != cp.size:
         raise IntegrityError(f"proof is for tree size {size}, the checkpoint says {cp.size}")
-    merkle.verify_inclusion(index, size, merkle.leaf_hash(entry), proof, cp.root)
+    try:
+        merkle.verify_inclusion(index, size, merkle.leaf_hash(entry), proof, cp.root)
+    except TlogError as exc:
+        raise IntegrityError(f"proof of entry {index}: {exc}") from None
     return entries.parse_entry(entry)
 
 

@@ -1,4 +1,4 @@
-"""The CEIR's Ed25519 list-signing key (C2SP signed-note keys, reusing openceir.ledger.note)."""
+"""The CEIR's Ed25519 list-signing key (C2SP signed-note keys, reusing openceir.tlog.note)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from openceir.errors import ConfigError, InputError
-from openceir.ledger.note import Signer, Verifier, generate_key, parse_skey, parse_vkey
+from openceir.tlog.note import Signer, Verifier, generate_key, parse_skey, parse_vkey
 
 PRIVATE = "ceir.key"
 PUBLIC = "ceir.vkey"

@@ -1,6 +1,6 @@
 """A list run on disk: `<data_dir>/lists/<run>/` CSVs, deltas, zips and a signed manifest.
 
-The manifest is a C2SP signed note (openceir.ledger.note) signed with the CEIR's Ed25519 key:
+The manifest is a C2SP signed note (openceir.tlog.note) signed with the CEIR's Ed25519 key:
 a header (run, base, as-of date, options), then one line per file: `<name> <rows> <sha256>`
 (rows is `-` for zips). Run metadata lives only in these files (no store table).
 """
@@ -23,7 +23,6 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from openceir.errors import ConfigError, InputError, IntegrityError, NotFound
-from openceir.ledger.note import Signer, Verifier, open_note, parse, sign
 from openceir.lists.build import (
     BLACKLIST_COLUMNS,
     EXCEPTION_COLUMNS,
@@ -36,6 +35,7 @@ from openceir.lists.build import (
     generate,
     register_lists,
 )
+from openceir.tlog.note import Signer, Verifier, open_note, parse, sign
 
 MANIFEST = "manifest.note"
 HEADER = "openceir lists"

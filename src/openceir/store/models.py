@@ -65,3 +65,4 @@ class AuditEntry(Base):
 
 from openceir.store import cases as _cases  # noqa: E402, F401  (cases, case_imeis, ...)
 from openceir.store import notify as _notify  # noqa: E402, F401  (notify_outbox, notify_codes)
+from openceir.store import reports as _reports  # noqa: E402, F401  (registers its tables)

@@ -10,13 +10,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openceir.errors import ConfigError, InputError, IntegrityError, NotFound, OpenceirError
+from openceir.tlog import EntryTooLarge, InvalidTilePath, TlogError
 
 PROBLEM_JSON = "application/problem+json"
 
 STATUS = (
     (NotFound, 404, "Not Found"),
-    (InputError, 400, "Bad Request"),
-    (IntegrityError, 422, "Unprocessable Content"),
+    (InvalidTilePath, 404, "Not Found"),
+    ((InputError, EntryTooLarge), 400, "Bad Request"),
+    ((IntegrityError, TlogError), 422, "Unprocessable Content"),
     (ConfigError, 500, "Configuration Error"),
 )
 
@@ -33,7 +35,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-def status_for(exc: OpenceirError) -> tuple[int, str]:
+def status_for(exc: OpenceirError | TlogError) -> tuple[int, str]:
     """HTTP status and title for an error family."""
     for family, status, title in STATUS:
         if isinstance(exc, family):
@@ -44,8 +46,9 @@ def status_for(exc: OpenceirError) -> tuple[int, str]:
 def install(app: FastAPI) -> None:
     """Register the handlers that give every route the same error shape."""
 
+    @app.exception_handler(TlogError)  # tlog stands alone: its own error root
     @app.exception_handler(OpenceirError)
-    async def _openceir(_request: Request, exc: OpenceirError) -> JSONResponse:
+    async def _openceir(_request: Request, exc: OpenceirError | TlogError) -> JSONResponse:
         status, title = status_for(exc)
         invalid = None
         if isinstance(exc, InputError) and exc.field:

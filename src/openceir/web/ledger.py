@@ -23,9 +23,10 @@ from starlette.concurrency import run_in_threadpool
 from openceir.errors import NotFound
 from openceir.ledger.events import OpenLedger
 from openceir.ledger.storage import CHECKPOINT, VKEY, LedgerFiles
-from openceir.ledger.tiles import InvalidTilePath, parse_tile_path
-from openceir.ledger.witness import SIZE_CONTENT_TYPE, Witness, WitnessError
+from openceir.ledger.witness import Witness
 from openceir.settings import Settings
+from openceir.tlog.tiles import InvalidTilePath, parse_tile_path
+from openceir.tlog.witness import SIZE_CONTENT_TYPE, WitnessError
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=5"

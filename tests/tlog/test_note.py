@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from openceir.errors import IntegrityError
-from openceir.ledger import note
+from openceir.tlog import note
+from openceir.tlog.errors import TlogError
 
 NOTES = Path(__file__).resolve().parents[1] / "data" / "vectors" / "note"
 GO = NOTES / "golang-x-mod-sumdb-note"
@@ -62,7 +62,7 @@ def test_note_signed_by_nobody_known_is_unverified_error_carrying_the_note() -> 
     with pytest.raises(note.UnverifiedNoteError) as info:
         note.open_note((C2SP / "example.note").read_bytes(), [_vkey(GO / "PeterNeumann.vkey")])
     assert info.value.note.unverified[0].name == "example.com/foo"
-    assert isinstance(info.value, IntegrityError)
+    assert isinstance(info.value, TlogError)
 
 
 def _flip(data: bytes, at: int) -> bytes:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from openceir.errors import IntegrityError
-from openceir.ledger import merkle
+from openceir.tlog import merkle
+from openceir.tlog.errors import HashReaderError, ProofError
 
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors" / "merkle"
 TDM = VECTORS / "transparency-dev-merkle"
@@ -40,7 +40,7 @@ def test_inclusion_vector(path: Path) -> None:
     v = json.loads(path.read_text())
     args = (v["leafIdx"], v["treeSize"], _b64(v["leafHash"]), _proof(v["proof"]), _b64(v["root"]))
     if v["wantErr"]:
-        with pytest.raises(IntegrityError):
+        with pytest.raises(ProofError):
             merkle.verify_inclusion(*args)
     else:
         merkle.verify_inclusion(*args)
@@ -51,7 +51,7 @@ def test_consistency_vector(path: Path) -> None:
     v = json.loads(path.read_text())
     args = (v["size1"], v["size2"], _proof(v["proof"]), _b64(v["root1"]), _b64(v["root2"]))
     if v["wantErr"]:
-        with pytest.raises(IntegrityError):
+        with pytest.raises(ProofError):
             merkle.verify_consistency(*args)
     else:
         merkle.verify_consistency(*args)
@@ -132,7 +132,7 @@ def test_proof_requests_outside_the_tree_are_errors() -> None:
 
 
 def test_short_hash_reader_is_an_integrity_error() -> None:
-    with pytest.raises(IntegrityError, match="returned 0 hashes, want 1"):
+    with pytest.raises(HashReaderError, match="returned 0 hashes, want 1"):
         merkle.tree_root(1, lambda nodes: [])
 
 

@@ -28,7 +28,7 @@ from typing import Protocol
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from openceir.errors import IntegrityError
+from openceir.tlog.errors import TlogError
 
 ALG_ED25519 = 0x01
 SIG_PREFIX = "— "
@@ -36,7 +36,7 @@ MAX_SIGNATURES = 100
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f]")
 
 
-class NoteError(IntegrityError):
+class NoteError(TlogError):
     """A note, key or signature that is malformed or does not verify."""
 
 

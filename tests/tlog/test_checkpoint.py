@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from openceir.ledger import checkpoint, note
+from openceir.tlog import checkpoint, note
 
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors"
 SOFA = VECTORS / "note" / "c2sp-tlog-checkpoint"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from openceir.ledger import checkpoint, merkle, note, tiles
-from openceir.ledger.tiles import ENTRIES, Tile
+from openceir.tlog import checkpoint, merkle, note, tiles
+from openceir.tlog.tiles import ENTRIES, Tile
 
 TILES = Path(__file__).resolve().parents[1] / "data" / "vectors" / "tiles"
 LOG = TILES / "tessera-testdata-log"
@@ -74,9 +74,9 @@ def test_bundle_round_trip_and_truncation_is_named() -> None:
     data = tiles.encode_bundle(entries)
     assert data[:5] == b"\x00\x00\x00\x01a"
     assert tiles.decode_bundle(data) == entries
-    with pytest.raises(tiles.IntegrityError, match="my bundle: entry 2 is truncated"):
+    with pytest.raises(tiles.TileError, match="my bundle: entry 2 is truncated"):
         tiles.decode_bundle(data[:-1], "my bundle")
-    with pytest.raises(tiles.InputError):
+    with pytest.raises(tiles.EntryTooLarge):
         tiles.encode_bundle([b"x" * 65536])
 
 
@@ -133,5 +133,5 @@ def test_tile_reader_serves_proofs_that_verify_and_rejects_a_changed_tile() -> N
 
 
 def test_tile_of_wrong_length_is_named() -> None:
-    with pytest.raises(tiles.IntegrityError, match=r"tile/0/000\.p/3: 64 bytes, want 96"):
+    with pytest.raises(tiles.TileError, match=r"tile/0/000\.p/3: 64 bytes, want 96"):
         tiles.split_hashes(b"\x00" * 64, Tile(0, 0, 3))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 
-from openceir.errors import IntegrityError
+from openceir.tlog.errors import HashReaderError, ProofError
 
 HASH_SIZE = 32
 MAX_SIZE = 2**64 - 1
@@ -26,10 +26,6 @@ EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 Node = tuple[int, int]
 HashReader = Callable[[Sequence[Node]], Sequence[bytes]]
-
-
-class ProofError(IntegrityError):
-    """A Merkle proof that does not verify, or a request for one that cannot exist."""
 
 
 def leaf_hash(entry: bytes) -> bytes:
@@ -85,7 +81,7 @@ def perfect_root(hashes: Sequence[bytes]) -> bytes:
 def _read(reader: HashReader, nodes: list[Node]) -> list[bytes]:
     got = list(reader(nodes))
     if len(got) != len(nodes):
-        raise IntegrityError(f"merkle: hash reader returned {len(got)} hashes, want {len(nodes)}")
+        raise HashReaderError(f"merkle: hash reader returned {len(got)} hashes, want {len(nodes)}")
     return got
 
 

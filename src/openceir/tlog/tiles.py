@@ -22,8 +22,8 @@ import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from openceir.errors import InputError, IntegrityError
-from openceir.ledger.merkle import HASH_SIZE, HashReader, Node, perfect_root
+from openceir.tlog.errors import EntryTooLarge, HashReaderError, InvalidTilePath, TileError
+from openceir.tlog.merkle import HASH_SIZE, HashReader, Node, perfect_root
 
 HEIGHT = 8
 WIDTH = 1 << HEIGHT
@@ -35,10 +35,6 @@ _INDEX = re.compile(r"((?:x[0-9]{3}/)*)([0-9]{3})")
 _PATH = re.compile(
     r"tile/(entries|0|[1-9][0-9]?)/((?:x[0-9]{3}/)*[0-9]{3})(?:\.p/([1-9][0-9]{0,2}))?"
 )
-
-
-class InvalidTilePath(InputError):
-    """A path that does not name a tile or entry bundle."""
 
 
 @dataclass(frozen=True, order=True)
@@ -120,7 +116,7 @@ def encode_bundle(entries: Sequence[bytes]) -> bytes:
     out = bytearray()
     for entry in entries:
         if len(entry) > MAX_ENTRY:
-            raise InputError(f"ledger entry of {len(entry)} bytes exceeds {MAX_ENTRY}")
+            raise EntryTooLarge(f"tiles: entry of {len(entry)} bytes exceeds {MAX_ENTRY}")
         out += struct.pack(">H", len(entry))
         out += entry
     return bytes(out)
@@ -131,10 +127,10 @@ def decode_bundle(data: bytes, name: str = "entry bundle") -> list[bytes]:
     entries, at = [], 0
     while at < len(data):
         if at + 2 > len(data):
-            raise IntegrityError(f"{name}: truncated length at byte {at}")
+            raise TileError(f"{name}: truncated length at byte {at}")
         (n,) = struct.unpack_from(">H", data, at)
         if at + 2 + n > len(data):
-            raise IntegrityError(f"{name}: entry {len(entries)} is truncated")
+            raise TileError(f"{name}: entry {len(entries)} is truncated")
         entries.append(data[at + 2 : at + 2 + n])
         at += 2 + n
     return entries
@@ -143,7 +139,7 @@ def decode_bundle(data: bytes, name: str = "entry bundle") -> list[bytes]:
 def split_hashes(data: bytes, tile: Tile) -> list[bytes]:
     """The hashes of a hash tile's bytes; IntegrityError naming the tile if its length is off."""
     if len(data) != tile.width * HASH_SIZE:
-        raise IntegrityError(f"{tile.path}: {len(data)} bytes, want {tile.width * HASH_SIZE}")
+        raise TileError(f"{tile.path}: {len(data)} bytes, want {tile.width * HASH_SIZE}")
     return [data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]
 
 
@@ -167,7 +163,7 @@ def tile_hash_reader(size: int, read_tile: TileReader) -> HashReader:
             n, off = divmod(first, WIDTH)
             count = level_count(size, tl)
             if first + (1 << r) > count:
-                raise IntegrityError(f"tiles: node ({level}, {index}) is not in a tree of {size}")
+                raise HashReaderError(f"tiles: node ({level}, {index}) is not in a tree of {size}")
             tile = Tile(tl, n, min(WIDTH, count - n * WIDTH))
             hashes = cache.get(tile)
             if hashes is None:

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from openceir.ledger import note
-from openceir.ledger.merkle import HASH_SIZE, MAX_SIZE
+from openceir.tlog import note
+from openceir.tlog.merkle import HASH_SIZE, MAX_SIZE
 
 _SIZE = re.compile(r"0|[1-9][0-9]{0,19}")
 MAX_BODY = 1 << 16
