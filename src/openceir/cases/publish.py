@@ -61,7 +61,8 @@ def _ledger_events(engine: Engine, settings: Settings, rows: list[CaseChange]) -
     root = settings.data_dir / "ledger"
     if key_file is None or not (root / "checkpoint").exists():
         return 0
-    from openceir.ledger import ImeiLedger, parse_skey, sign_event
+    from openceir.ledger import ImeiLedger, sign_event
+    from openceir.tlog import parse_skey
 
     signer = parse_skey(key_file.read_text().strip())
     ledger = ImeiLedger.open(root)
