@@ -82,6 +82,16 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "Output lists for operators' EIRs: blacklist, notifications, exceptions and more.",
     ),
     "keys": ("openceir.cli.keys", "app", "The CEIR's list-signing key (Ed25519)."),
+    "cases": (
+        "openceir.cli.cases",
+        "app",
+        "Lost and stolen phones: cases, trace alerts, recovery, unblocking, bulk filing.",
+    ),
+    "notify": (
+        "openceir.cli.notify",
+        "app",
+        "Messages to send (SMS, e-mail, console): the outbox, sent and retried.",
+    ),
     "report": (
         "openceir.cli.report",
         "app",
