@@ -41,12 +41,17 @@ class Env:
                            code=code)  # fmt: skip
 
 
+def configure(settings: Settings, sms_url: str) -> Settings:
+    """The test settings with SMS through the gateway at `sms_url` and one police station."""
+    notify = settings.notify.model_copy(update={"sms_webhook": SmsWebhookSettings(url=sms_url)})
+    cases = CasesSettings(stations={STATION: STATION_PHONE}, station_regions={STATION: "north"})
+    return settings.model_copy(update={"notify": notify, "cases": cases})
+
+
 @pytest.fixture
 def env(settings: Settings) -> Iterator[Env]:
     with SmsGateway() as sms:
-        notify = settings.notify.model_copy(update={"sms_webhook": SmsWebhookSettings(url=sms.url)})
-        cases = CasesSettings(stations={STATION: STATION_PHONE}, station_regions={STATION: "north"})
-        configured = settings.model_copy(update={"notify": notify, "cases": cases})
+        configured = configure(settings, sms.url)
         engine = connect(configured.sqlalchemy_url)
         upgrade(engine)
         yield Env(configured, engine, sms)

@@ -9,6 +9,7 @@ from openceir.eir.oauth import Authority
 from openceir.resolve.record import ResolverContext
 from openceir.settings import Settings
 from openceir.web import auth, errors, handles, ledger, lists
+from openceir.web import cases as web_cases
 
 
 def create_app(settings: Settings, *, authority: Authority | None = None) -> FastAPI:
@@ -38,4 +39,5 @@ def create_app(settings: Settings, *, authority: Authority | None = None) -> Fas
 
     app.include_router(ledger.router(settings))
     app.include_router(lists.router(settings))
+    web_cases.install(app, settings)
     return app
