@@ -80,7 +80,7 @@ class SmsGateway:
             found = re.search(r"(?:code is|code est|رمزك هو) (\d{4,10})\b", text)
             if found:
                 return found.group(1)
-        raise AssertionError(f"no code was texted to {msisdn}: {self.received}")
+        raise AssertionError(f"no code was texted to {msisdn}: {self.to(msisdn)[-3:]}")
 
 
 class SmtpSink:

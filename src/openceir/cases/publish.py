@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from openceir.errors import OpenceirError
 from openceir.settings import Settings
@@ -98,6 +98,7 @@ def publish_pending(
                 select(CaseChange).where(CaseChange.published_at.is_(None)).order_by(CaseChange.id)
             )
         )
+    outcomes: list[tuple[int, str | None]] = []
     for row in todo:
         keys = sorted({int(i[:14]) for i in row.imeis})
         error = None
@@ -108,16 +109,14 @@ def publish_pending(
                 publisher.publish([], keys, "recovered")
         except (OpenceirError, OSError) as exc:  # recorded and retried
             error = f"{type(exc).__name__}: {exc}"
+        outcomes.append((row.id, error))
+        result.changes += error is None
+        result.errors += error is not None
+    if outcomes:
         with session_scope(engine) as session:
-            change = session.get(CaseChange, row.id)
-            if change is None:
-                continue
-            change.error = error
-            if error is None:
-                change.published_at = utcnow()
-                result.changes += 1
-            else:
-                result.errors += 1
+            for row_id, error in outcomes:
+                values = {"error": error} if error else {"error": None, "published_at": utcnow()}
+                session.execute(update(CaseChange).where(CaseChange.id == row_id).values(values))
     with session_scope(engine) as session:
         ledger_todo = list(
             session.scalars(
