@@ -107,6 +107,16 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "app",
         "OAuth2 machine clients (EIRs, AMFs): add, list, rotate and revoke.",
     ),
+    "cases": (
+        "openceir.cli.cases",
+        "app",
+        "Lost and stolen phones: cases, trace alerts, recovery, unblocking, bulk filing.",
+    ),
+    "notify": (
+        "openceir.cli.notify",
+        "app",
+        "Messages to send (SMS, e-mail, console): the outbox, sent and retried.",
+    ),
     "report": (
         "openceir.cli.report",
         "app",
