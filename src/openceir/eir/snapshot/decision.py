@@ -1,8 +1,8 @@
 """The EIR decision, stated once: BLACKLISTED, GREYLISTED, WHITELISTED or UNKNOWN for one check.
 
-docs/architecture.md (3GPP TS 29.511 EquipmentStatus, ITU-T Q.5055 lists). What is known of one check is
-its *situation*, a bit set; `rule` maps every situation to (status, reason), in precedence
-order, first match wins:
+See docs/architecture.md (3GPP TS 29.511 EquipmentStatus, ITU-T Q.5055 lists). What is known
+of one check is its *situation*, a bit set; `rule` maps every situation to (status, reason), in
+precedence order, first match wins:
 
 | situation                                          | status      | reason              |
 |----------------------------------------------------|-------------|---------------------|
