@@ -65,13 +65,7 @@ MOVED = {"openceir.eir.oauth": "access (roles, principals, OAuth2 clients and to
 
 #: Imports the table forbids that a lane is removing now: (importing module, imported
 #: package) -> who removes it. Delete an entry once its import is gone (a test says when).
-ALLOWED: dict[tuple[str, str], str] = {
-    # The Luhn rule is identifiers.luhn, not the test-data generator's copy.
-    ("openceir.lists.build", "simulate"): "ingest lane (simulate.luhn -> identifiers.luhn)",
-    # OAuth2 moves from eir to access.
-    ("openceir.web.auth", "eir.oauth"): "access lane (eir.oauth -> access)",
-    ("openceir.web.app", "eir.oauth"): "access lane (eir.oauth -> access)",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
