@@ -8,7 +8,7 @@ from openceir import __version__
 from openceir.eir.oauth import Authority
 from openceir.resolve.record import ResolverContext
 from openceir.settings import Settings
-from openceir.web import auth, errors, handles, ledger, lists
+from openceir.web import auth, errors, handles, kym, ledger, lists
 
 
 def create_app(settings: Settings, *, authority: Authority | None = None) -> FastAPI:
@@ -38,4 +38,5 @@ def create_app(settings: Settings, *, authority: Authority | None = None) -> Fas
 
     app.include_router(ledger.router(settings))
     app.include_router(lists.router(settings))
+    app.include_router(kym.router(settings))
     return app
