@@ -17,6 +17,7 @@ import numpy as np
 
 from openceir.identifiers import findings as id_findings
 from openceir.identifiers.bulk import imei_keys
+from openceir.registry.kym import written_length
 
 FINDINGS: dict[str, tuple[int, str]] = {
     "malformed": (1 << 0, "not a 15-digit IMEI"),
@@ -96,6 +97,16 @@ def _in(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     return sorted_keys[at] == keys
 
 
+def _digits_only(arr: np.ndarray) -> np.ndarray:
+    """True where a text is ASCII digits alone, surrounding spaces allowed (vectorised)."""
+    n, width = arr.shape[0], arr.dtype.itemsize // 4
+    if arr.dtype.kind == "U" and 1 <= width <= 16 and n:
+        codes = np.ascontiguousarray(arr).view(np.uint32).reshape(n, width)
+        ok = ((codes >= 48) & (codes <= 57)) | (codes == 0) | (codes == 32)
+        return ok.all(axis=1)
+    return np.char.isdigit(np.char.strip(arr))
+
+
 @cache
 def _placeholder_keys() -> np.ndarray:
     """14-digit bodies that are placeholders whatever the TAC: zero, repeated, runs, known null."""
@@ -149,9 +160,8 @@ def check_batch(
     n = arr.shape[0]
     masks = np.zeros(n, dtype=np.uint32)
     keys, valid = imei_keys(arr)
-    stripped = np.char.strip(arr)
-    fifteen = (np.char.str_len(stripped) == 15) & np.char.isdigit(stripped)
     formed = keys >= 0
+    fifteen = formed & (written_length(arr) == 15) & _digits_only(arr)
     masks[~formed | ~fifteen] |= bit("malformed")
     masks[formed & fifteen & ~valid] |= bit("bad_check_digit")
     good = formed & fifteen

@@ -18,7 +18,7 @@ from openceir.access.tokens import Authority
 from openceir.resolve.record import ResolverContext
 from openceir.settings import Settings
 from openceir.store.session import connect
-from openceir.web import auth, errors, handles, ledger, lists, openapi, portal
+from openceir.web import auth, errors, handles, kym, ledger, lists, openapi, portal
 from openceir.web import cases as web_cases
 from openceir.web.body_limit import BodyLimit
 from openceir.web.headers import SecurityHeaders
@@ -71,6 +71,7 @@ def create_app(
 
     app.include_router(ledger.router(settings))
     app.include_router(lists.router(settings))
+    app.include_router(kym.router(settings))
     web_cases.install(app, settings)
     openapi.install(app, BODY_LIMITS)
     app.add_middleware(BodyLimit, limits=BODY_LIMITS)
