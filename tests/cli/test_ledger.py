@@ -14,12 +14,10 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import uvicorn
 
-from openceir.cli import _context, main
 from openceir.ledger.events import verify_inclusion_bundle
 from openceir.settings import Settings
 from openceir.tlog import note
@@ -35,29 +33,11 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def run(tmp_path: Path, env, monkeypatch, capsys):
-    """Call `openceir ARGS` in-process in tmp_path; returns returncode, stdout, stderr."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("OPENCEIR_CONFIG", "OPENCEIR_DATABASE_URL"):
-        monkeypatch.delenv(name, raising=False)
+def run(run, env, monkeypatch):
+    """The shared in-process `run`, with this module's data dir in the environment."""
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-
-    def call(*args: str, env: dict[str, str] | None = None) -> SimpleNamespace:
-        for name, value in (env or {}).items():
-            monkeypatch.setenv(name, value)
-        _context.reset()
-        capsys.readouterr()
-        code = 0
-        try:
-            main.run(list(args))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out = capsys.readouterr()
-        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
-
-    yield call
-    _context.reset()
+    return run
 
 
 def test_init_participants_append_prove_and_verify(run, env, tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ import pytest
 from stdnum import luhn
 
 from openceir.errors import IntegrityError, NotFound
-from openceir.ledger.audit import AuditError
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import (
     ImeiLedger,
@@ -19,6 +18,7 @@ from openceir.ledger.events import (
 )
 from openceir.ledger.log import Log
 from openceir.ledger.participants import add_participant
+from openceir.ledger.verify import AuditError
 from openceir.tlog import note
 
 ORIGIN = "ceir.testland.example/log"

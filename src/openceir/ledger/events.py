@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from openceir.errors import IntegrityError, NotFound
-from openceir.ledger import audit, entries
+from openceir.ledger import entries, verify
 from openceir.ledger.log import Log
 from openceir.ledger.participants import Participants, load_participants
 from openceir.ledger.storage import CHECKPOINT, LedgerFiles, write_atomic
@@ -177,7 +177,7 @@ class ImeiLedger:
         return inclusion_bundle(self.log, index)
 
     def check_entry(self, index: int, entry: bytes) -> None:
-        """An audit.EntryCheck: the entry is a valid event signed by an allowed participant."""
+        """A verify.EntryCheck: the entry is a valid event signed by an allowed participant."""
         entries.check_entry(entry, self.participants)
 
 
@@ -232,7 +232,7 @@ def verify_inclusion_bundle(bundle: dict[str, Any], log_key: note.Verifier) -> d
 
 
 def verify_ledger(path: Path, log_key: note.Verifier | None = None) -> checkpoint.Checkpoint:
-    """Audit a ledger: the log (see `audit.verify_log`), every event's signature and role,
+    """Audit a ledger: the log (see `verify.verify_log`), every event's signature and role,
     then the IMEI index against the entries (see `check_index`)."""
     participants = load_participants(path)
     about: list[list[str]] = []
@@ -240,7 +240,7 @@ def verify_ledger(path: Path, log_key: note.Verifier | None = None) -> checkpoin
     def check(_index: int, entry: bytes) -> None:
         about.append(entries.imeis_of(entries.check_entry(entry, participants)))
 
-    verified = audit.verify_log(path, log_key, check)
+    verified = verify.verify_log(path, log_key, check)
     check_index(Path(path), about)
     return verified
 
@@ -251,14 +251,14 @@ def check_index(path: Path, about: Sequence[Sequence[str]]) -> None:
     Over the part of the log the index says it covers (`index/imei.size`), every complete
     line must name an entry about its IMEI and every (IMEI, entry) pair must have its line;
     lines beyond that part, or torn by a crash, are what opening the ledger catches up.
-    A ledger copy without an index passes. Raises audit.AuditError naming the first fault.
+    A ledger copy without an index passes. Raises verify.AuditError naming the first fault.
     """
     tsv, size_file = path / INDEX, path / INDEX_SIZE
     if not tsv.is_file():
         return
     size_text = size_file.read_text().strip() if size_file.is_file() else "0"
     if not size_text.isdigit():
-        raise audit.AuditError(INDEX_SIZE, f"{size_text[:20]!r} is not an entry count")
+        raise verify.AuditError(INDEX_SIZE, f"{size_text[:20]!r} is not an entry count")
     covered = min(int(size_text), len(about))
     want = {(imei, i) for i in range(covered) for imei in about[i]}
     seen: set[tuple[str, int]] = set()
@@ -271,7 +271,7 @@ def check_index(path: Path, about: Sequence[Sequence[str]]) -> None:
             if index >= covered:
                 continue
             if (imei, index) not in want:
-                raise audit.AuditError(
+                raise verify.AuditError(
                     INDEX,
                     f"line {number} says IMEI {imei[:20]} is in entry {index}, which is about "
                     f"{', '.join(about[index]) or 'no IMEI'}: the index was altered",
@@ -280,7 +280,7 @@ def check_index(path: Path, about: Sequence[Sequence[str]]) -> None:
     missing = sorted(want - seen, key=lambda pair: pair[1])
     if missing:
         imei, index = missing[0]
-        raise audit.AuditError(
+        raise verify.AuditError(
             INDEX, f"the line for entry {index} (IMEI {imei}) is missing: the index was altered"
         )
 

@@ -40,7 +40,7 @@ BINARY = "application/octet-stream"
 
 def router(settings: Settings) -> APIRouter:
     """The `/ledger/` routes for the ledger in `<settings.data_dir>/ledger`."""
-    path = settings.data_dir / "ledger"
+    path = settings.paths.ledger
     files = LedgerFiles(path)
     cache = OpenLedger(path)
     api = APIRouter(prefix="/ledger", tags=["ledger"])
