@@ -26,7 +26,8 @@ from openceir.web.rate_limit import RateLimits
 
 BODY_LIMITS: dict[str, int] = {
     "/api/v1/oauth2/token": token_endpoint.MAX_BODY,
-    "/ledger/witness/add-checkpoint": 16 * 1024,
+    "/ledger/witness/add-checkpoint": ledger.MAX_WITNESS_BODY,
+    "/api/v1/kym/bulk": kym.MAX_BULK_BODY,
 }
 """Bytes a request body may have, per route template (others: `body_limit.DEFAULT`).
 A route that takes uploads adds its own line here."""
