@@ -11,7 +11,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -111,6 +111,38 @@ class CasesSettings(BaseModel):
     reports_per_hour_per_address: int = Field(default=10, ge=1)
 
 
+# --- [eir] (eir lane): the real-time EIR servers ---
+
+
+class EirSettings(BaseModel):
+    """`openceir eir serve` (N5g-eir) and `openceir eir s13`: snapshot, policy, events, limits.
+
+    Every worker process of the N5g-eir server reads these through `load_settings` like any
+    command (the parent hands its resolved `[eir]` table down as `OPENCEIR_EIR`, JSON).
+    """
+
+    snapshot_dir: Path | None = None
+    """The snapshot root [default: `<data dir>/eir`]."""
+    restrictive: bool = False
+    """Whitelist mode: unregistered equipment is not WHITELISTED."""
+    unknown: Literal["not-found", "greylisted", "blacklisted"] = "not-found"
+    """The answer for unregistered equipment in restrictive mode."""
+    oauth_clients: Path | None = None
+    """A TOML file of OAuth2 clients; enables OAuth2 on N5g-eir."""
+    events: bool = True
+    """Record check events (with a SIM identity) in the lake."""
+    server: Literal["granian", "hypercorn"] | None = None
+    """The ASGI server for N5g-eir [default: granian when installed, else hypercorn]."""
+    reload_seconds: float = Field(default=1.0, gt=0)
+    """How often a worker looks at the snapshot's `current` pointer and overlay."""
+    flush_seconds: float = Field(default=1.0, gt=0)
+    """Longest time a check event waits in memory before it is written to the lake."""
+    s13_write_high_water: int = Field(default=256 * 1024, ge=1024)
+    """S13: stop reading a peer while this many answer bytes wait to be sent to it."""
+    s13_write_limit: int = Field(default=8 * 1024 * 1024, ge=4096)
+    """S13: drop a peer that lets this many answer bytes pile up unread."""
+
+
 class Settings(BaseSettings):
     """Everything configurable; read once at start-up and passed down explicitly."""
 
@@ -127,6 +159,7 @@ class Settings(BaseSettings):
     """Where `classify --engine spark` runs: `local[N]` or a cluster master URL."""
     notify: NotifySettings = Field(default_factory=NotifySettings)
     cases: CasesSettings = Field(default_factory=CasesSettings)
+    eir: EirSettings = Field(default_factory=EirSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -223,6 +256,7 @@ def load_settings(
 
 __all__ = [
     "CasesSettings",
+    "EirSettings",
     "NotifySettings",
     "Operator",
     "Region",
