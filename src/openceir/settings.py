@@ -21,7 +21,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -219,6 +219,38 @@ class CasesSettings(BaseModel):
     reports_per_hour_per_address: int = Field(default=10, ge=1)
 
 
+# --- [eir] (eir lane): the real-time EIR servers ---
+
+
+class EirSettings(BaseModel):
+    """`openceir eir serve` (N5g-eir) and `openceir eir s13`: snapshot, policy, events, limits.
+
+    Every worker process of the N5g-eir server reads these through `load_settings` like any
+    command (the parent hands its resolved `[eir]` table down as `OPENCEIR_EIR`, JSON).
+    """
+
+    snapshot_dir: Path | None = None
+    """The snapshot root [default: `<data dir>/eir`]."""
+    restrictive: bool = False
+    """Whitelist mode: unregistered equipment is not WHITELISTED."""
+    unknown: Literal["not-found", "greylisted", "blacklisted"] = "not-found"
+    """The answer for unregistered equipment in restrictive mode."""
+    oauth_clients: Path | None = None
+    """A TOML file of OAuth2 clients; enables OAuth2 on N5g-eir."""
+    events: bool = True
+    """Record check events (with a SIM identity) in the lake."""
+    server: Literal["granian", "hypercorn"] | None = None
+    """The ASGI server for N5g-eir [default: granian when installed, else hypercorn]."""
+    reload_seconds: float = Field(default=1.0, gt=0)
+    """How often a worker looks at the snapshot's `current` pointer and overlay."""
+    flush_seconds: float = Field(default=1.0, gt=0)
+    """Longest time a check event waits in memory before it is written to the lake."""
+    s13_write_high_water: int = Field(default=256 * 1024, ge=1024)
+    """S13: stop reading a peer while this many answer bytes wait to be sent to it."""
+    s13_write_limit: int = Field(default=8 * 1024 * 1024, ge=4096)
+    """S13: drop a peer that lets this many answer bytes pile up unread."""
+
+
 class RegistrySettings(BaseModel):
     """Device registration and Know Your Mobile (registry lane, issue 14)."""
 
@@ -303,6 +335,7 @@ class Settings(BaseSettings):
     notify: NotifySettings = Field(default_factory=NotifySettings)
     cases: CasesSettings = Field(default_factory=CasesSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
+    eir: EirSettings = Field(default_factory=EirSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -468,6 +501,7 @@ def load_settings(
 __all__ = [
     "CasesSettings",
     "DataPaths",
+    "EirSettings",
     "IngestSettings",
     "NotifySettings",
     "Operator",

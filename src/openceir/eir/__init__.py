@@ -7,7 +7,7 @@ from openceir.eir.metrics import Metrics
 from openceir.eir.n5g import N5gEirApp
 from openceir.eir.pei import Pei, parse_pei
 from openceir.eir.s13 import S13Handler, s13_server
-from openceir.eir.server import ServeOptions, build_app, serve
+from openceir.eir.server import build_app, serve
 from openceir.eir.service import EirPolicy, EirService
 from openceir.eir.snapshot import Decision, Snapshot, build_snapshot, current_run, set_current
 
@@ -23,7 +23,6 @@ __all__ = [
     "N5gEirApp",
     "Pei",
     "S13Handler",
-    "ServeOptions",
     "Snapshot",
     "audit_operator_list",
     "build_app",

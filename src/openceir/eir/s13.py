@@ -164,8 +164,10 @@ def s13_server(
     events: CheckEventLog | None = None,
     metrics: Metrics | None = None,
     host_ip: str = "127.0.0.1",
+    write_high_water: int = 256 * 1024,
+    write_limit: int = 8 * 1024 * 1024,
 ) -> DiameterServer:
-    """A DiameterServer serving S13 from `service`."""
+    """A DiameterServer serving S13 from `service` (back-pressure bounds: see the peer)."""
     handler = S13Handler(service, events=events, metrics=metrics)
     return DiameterServer(
         origin_host,
@@ -173,6 +175,8 @@ def s13_server(
         handlers={S13_APPLICATION: handler},
         vendor_apps={S13_APPLICATION: VENDOR_3GPP},
         host_ip=host_ip,
+        write_high_water=write_high_water,
+        write_limit=write_limit,
     )
 
 
