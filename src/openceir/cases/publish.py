@@ -58,7 +58,7 @@ class Published:
 
 def _ledger_events(engine: Engine, settings: Settings, rows: list[CaseChange]) -> int:
     key_file = settings.cases.ledger_key
-    root = settings.data_dir / "ledger"
+    root = settings.paths.ledger
     if key_file is None or not (root / "checkpoint").exists():
         return 0
     from openceir.ledger import ImeiLedger, sign_event

@@ -27,12 +27,12 @@ from openceir.settings import Settings
 
 def snapshot_root(settings: Settings) -> Path:
     """The EIR snapshot root: `[eir] snapshot_dir`, else `<data dir>/eir`."""
-    return settings.eir.snapshot_dir or Path(settings.data_dir) / "eir"
+    return settings.eir.snapshot_dir or settings.paths.snapshot
 
 
 def lake_root(settings: Settings) -> Path | None:
     """Where check events go (`<data dir>/lake`), or None when `[eir] events` is off."""
-    return Path(settings.data_dir) / "lake" if settings.eir.events else None
+    return settings.paths.lake if settings.eir.events else None
 
 
 def service_for(settings: Settings) -> EirService:

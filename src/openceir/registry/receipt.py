@@ -131,7 +131,7 @@ def issue_receipt(
     """The signed receipt of today's answer about an IMEI (CEIR key from `openceir keys`)."""
     now = now or datetime.now(UTC)
     answer = lookup(session, imei, now.date())
-    bundle = ledger_bundle_for(settings.data_dir / "ledger", answer.imei) if answer.valid else None
+    bundle = ledger_bundle_for(settings.paths.ledger, answer.imei) if answer.valid else None
     return make_receipt(answer, load_signer(settings.data_dir), ledger_bundle=bundle, now=now)
 
 
