@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from openceir.access.tokens import Authority, Client
 
+from openceir.access.tokens import Authority, Client
 from openceir.lists.keys import init_key
 from openceir.registry.receipt import verify_receipt
 from openceir.settings import Settings
