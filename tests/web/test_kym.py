@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from openceir.eir.oauth import Authority, Client
+from openceir.access.tokens import Authority, Client
 from openceir.lists.keys import init_key
 from openceir.registry.receipt import verify_receipt
 from openceir.settings import Settings
