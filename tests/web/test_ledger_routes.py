@@ -305,4 +305,4 @@ def test_add_checkpoint_answers_413_over_a_real_socket(tmp_path: Path) -> None:
             url + "/ledger/witness/add-checkpoint", content=b"old 0\n" + b"A" * (2 << 20)
         )
     assert response.status_code == 413
-    assert response.json()["detail"].startswith("request body above 65536 bytes")
+    assert "65536 bytes" in response.json()["detail"]  # the middleware or the route: one bound
