@@ -13,9 +13,9 @@ import httpx
 import pytest
 import yaml
 
-from openceir.eir.events import CheckEventLog
+from openceir.access.tokens import Authority
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.n5g import PATH, N5gEirApp, pei_key, query_params
-from openceir.eir.oauth import Authority
 from openceir.eir.pei import parse_pei
 from openceir.eir.service import EirPolicy, EirService
 from openceir.eir.snapshot import STATUS_NAMES
@@ -135,7 +135,8 @@ def test_oauth2_client_credentials_guard_the_api(served) -> None:
     base, _ = served(oauth=True)
     denied = httpx.get(base + PATH, params={"pei": pei(STOLEN)})
     assert denied.status_code == 401
-    assert denied.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    # RFC 6750 §3.1: a request without a token gets no error code
+    assert denied.headers["www-authenticate"] == 'Bearer realm="openceir"'
     assert denied.headers["content-type"] == "application/problem+json"
     token = httpx.post(
         base + "/oauth2/token",
@@ -157,6 +158,7 @@ def test_oauth2_client_credentials_guard_the_api(served) -> None:
         base + PATH, params={"pei": pei(STOLEN)}, headers={"authorization": f"Bearer {tampered}"}
     )
     assert bad.status_code == 401
+    assert bad.headers["www-authenticate"] == 'Bearer error="invalid_token"'
 
 
 def test_token_endpoint_refuses_bad_secret_scope_and_grant(served) -> None:
@@ -189,9 +191,21 @@ def test_token_endpoint_refuses_bad_secret_scope_and_grant(served) -> None:
     assert basic.json()["scope"] == "n5g-eir-eic"
 
 
-def test_oauth_off_has_no_token_endpoint(served) -> None:
+def test_oauth_off_token_endpoint_answers_as_the_web_one_does(served) -> None:
     base, _ = served()
-    assert httpx.post(base + "/oauth2/token", data={"grant_type": "x"}).status_code == 404
+    grant = httpx.post(base + "/oauth2/token", data={"grant_type": "x"})
+    assert (grant.status_code, grant.json()["error"]) == (400, "unsupported_grant_type")
+    body = {"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"}
+    refused = httpx.post(base + "/oauth2/token", data=body)
+    assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client")
+    assert refused.headers["cache-control"] == "no-store"
+
+
+def test_token_endpoint_refuses_an_oversized_body_with_413(served) -> None:
+    base, _ = served(oauth=True)
+    response = httpx.post(base + "/oauth2/token", content=b"a" * 100_000)
+    assert response.status_code == 413
+    assert response.json()["error"] == "invalid_request"
 
 
 def test_metrics_count_answers_by_status_and_snapshot(served) -> None:

@@ -9,9 +9,9 @@ import pyarrow.csv as pacsv
 import pytest
 
 from openceir.errors import InputError, IntegrityError
-from openceir.ledger.note import UnverifiedNoteError, generate_key
 from openceir.lists.keys import init_key, load_signer, load_verifier
 from openceir.lists.run import runs, verify_run, write_run
+from openceir.tlog.note import UnverifiedNoteError, generate_key
 from tests.lists._cases import AS_OF, B, inputs, state, state_row, triplet, triplets
 
 

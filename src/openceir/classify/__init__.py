@@ -1,9 +1,9 @@
-"""Classification (DESIGN §5b): explainable rules over the lake and registers, on DuckDB.
+"""Classification (architecture §6): explainable rules over the lake and registers, on DuckDB.
 
 Rules (`rules.load`, YAML) name conditions built from dimensions (`dimensions.DIMENSIONS`,
 Ibis expressions); `run.classify` evaluates them (`engine.Evaluator`), tells clones apart
-(`clones`), and keeps the state with history (`state.apply`, `state.current`);
-`explain.explain` puts one IMEI's decisions into words.
+(`clone_inputs` reads the evidence, `clones` decides), and keeps the state with history
+(`state.apply`, `state.current`); `explain.explain` puts one IMEI's decisions into words.
 """
 
 from openceir.classify.dimensions import DIMENSIONS

@@ -16,12 +16,13 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
-from openceir.classify import clones, sources, state
+from openceir.classify import sources, state
+from openceir.classify.clone_inputs import BindingReader, differentiate
 from openceir.classify.engine import Evaluator, Match, spark_backend
 from openceir.classify.rules import Rules, condition_dict
 from openceir.errors import ConfigError, OpenceirError
 from openceir.fileio import lock
-from openceir.settings import Settings
+from openceir.settings import DataPaths, Settings
 from openceir.store.classification import ClassificationRun
 from openceir.store.migrate import require_current
 from openceir.store.models import utcnow
@@ -59,7 +60,7 @@ class RunResult:
 
 def run_lock(data_dir: Path) -> AbstractContextManager[None]:
     """Hold the classification lock, or fail at once if another run holds it."""
-    path = Path(data_dir) / "classify.lock"
+    path = DataPaths(Path(data_dir)).classify_lock
     return lock(
         path,
         wait=False,
@@ -89,7 +90,8 @@ def mark_interrupted(engine: Engine) -> list[int]:
     return ids
 
 
-def _months(as_of: date, lookback_days: int = LOOKBACK_DAYS) -> list[str]:
+def months_for(as_of: date, lookback_days: int = LOOKBACK_DAYS) -> list[str]:
+    """The lake months a run on `as_of` reads (the lookback window and the run's month)."""
     months, day = set(), as_of - timedelta(days=lookback_days)
     while day <= as_of:
         months.add(day.strftime("%Y-%m"))
@@ -139,8 +141,12 @@ def classify(
     backend: str = "duckdb",
     spark_master: str | None = None,
     progress: Callable[[str], None] | None = None,
+    binding_of: BindingReader | None = None,
 ) -> RunResult:
     """Run the rules for `as_of` and update the classification state (unless `dry_run`).
+
+    `binding_of(imei)` gives the manufacturer binding of a 15-digit IMEI (the caller composes
+    it from the ledger, which sits above classification); without it no binding is read.
 
     `backend` is `duckdb` (in-process) or `spark` (on `spark_master`, else the setting
     `spark_master`; a Spark session already running in this process is reused).
@@ -192,6 +198,7 @@ def classify(
                 dry_run,
                 progress or _quiet,
                 spark_master=master,
+                binding_of=binding_of,
             )
         except OpenceirError as exc:
             _finish(engine, run_id, "failed", {}, str(exc))
@@ -229,6 +236,7 @@ def _run(
     say: Callable[[str], None],
     *,
     spark_master: str | None = None,
+    binding_of: BindingReader | None = None,
 ) -> RunResult:
     spark = None
     if spark_master is not None:
@@ -242,7 +250,7 @@ def _run(
                 conn,
                 settings.data_dir,
                 as_of,
-                months=_months(as_of),
+                months=months_for(as_of),
                 country_mcc=list(settings.region.country_mcc),
                 operator_networks=networks,
                 backend=spark,
@@ -252,7 +260,9 @@ def _run(
             spark.disconnect()
         raise
     try:
-        return _evaluate_and_apply(engine, rules, chosen, as_of, run_id, dry_run, say, backend, src)
+        return _evaluate_and_apply(
+            engine, rules, chosen, as_of, run_id, dry_run, say, backend, src, binding_of
+        )
     finally:
         backend.disconnect()
 
@@ -267,6 +277,7 @@ def _evaluate_and_apply(
     say: Callable[[str], None],
     backend: Any,
     src: sources.Sources,
+    binding_of: BindingReader | None = None,
 ) -> RunResult:
     evaluator = Evaluator(backend, src)
     results: list[ConditionResult] = []
@@ -275,7 +286,14 @@ def _evaluate_and_apply(
         say(f"evaluating {condition.label}")
         match = evaluator.evaluate(condition)
         if condition.clone_differentiation and match.refused is None and match.count:
-            match.clones = clones.differentiate(backend, src, match.imei_key.to_pylist())
+            match.clones = differentiate(
+                backend,
+                src,
+                match.imei_key.to_pylist(),
+                binding_of=binding_of,
+                genuine_before=state.genuine_before(engine, condition.label),
+                policy=condition.undecided_policy,
+            )
         matches.append(match)
     say("writing the classification state")
     with engine.begin() as conn:
@@ -309,6 +327,7 @@ __all__ = [
     "classify",
     "ensure_schema",
     "mark_interrupted",
+    "months_for",
     "run_lock",
     "sanity_check",
 ]

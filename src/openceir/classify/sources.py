@@ -1,5 +1,5 @@
 """The classifier's inputs as Ibis tables: the lake's observations and sightings, and the
-registers as they stood on the run date, moved into the engine as Arrow (DESIGN §4).
+registers as they stood on the run date, moved into the engine as Arrow (architecture §4).
 
 This is the one module that knows the lake's and the store's names: every dimension reads
 `Sources`, never a file or a session, so the same expressions bind to DuckDB or Spark.
@@ -98,8 +98,6 @@ class Sources:
     registers: dict[str, Any]
     country_mcc: list[str] = field(default_factory=list)
     operator_networks: dict[str, list[str]] = field(default_factory=dict)
-    ledger_dir: Path | None = None
-    """The IMEI ledger's directory, when there may be one (manufacturer bindings, clones)."""
 
     def register(self, name: str) -> Any:
         """One register table (`tac_catalog`, `stolen`, `pairing`, ...) by name."""
@@ -262,7 +260,6 @@ def from_store(
         registers=tables,
         country_mcc=list(country_mcc or []),
         operator_networks=dict(operator_networks or {}),
-        ledger_dir=data_dir / "ledger",
     )
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from openceir.cli import _context
 from openceir.cli._context import console
 from openceir.errors import InputError
+from openceir.settings import DataPaths
 
 
 def _date(value: str | None) -> dt.date:
@@ -28,6 +29,15 @@ def _rules(path: Path | None):
     settings = _context.settings()
     search = [Path.cwd(), settings.data_dir]
     return rules.load(path, search=search)
+
+
+def binding_reader(data_dir: Path):
+    """The manufacturer binding of an IMEI from the ledger in `data_dir`, if there is one."""
+    from openceir.ledger.events import ImeiLedger
+    from openceir.ledger.storage import LedgerFiles
+
+    path = DataPaths(data_dir).ledger
+    return ImeiLedger.open(path).manufacturer_binding if LedgerFiles(path).exists() else None
 
 
 def classify_command(
@@ -64,9 +74,10 @@ def classify_command(
     rules = _rules(rules_file)
     engine = _context.engine()
     as_of = _date(date)
+    settings = _context.settings()
     with console.status("classifying") as status:
         result = run.classify(
-            _context.settings(),
+            settings,
             engine,
             rules,
             as_of=as_of,
@@ -76,6 +87,7 @@ def classify_command(
             backend=engine_name,
             spark_master=spark_master,
             progress=lambda stage: status.update(f"classifying: {stage}"),
+            binding_of=binding_reader(settings.data_dir),
         )
     title = f"classification run {result.run_id} for {result.as_of}"
     table = Table(title=title + (" (dry run: nothing changed)" if dry_run else ""))
@@ -93,6 +105,17 @@ def classify_command(
             c.refused or "",
         )
     console.print(table)
+    if not dry_run:
+        # Composition point: classify (layer 4) knows nothing of reports (layer 7).
+        from openceir.reports import aggregates
+
+        with console.status("computing the report figures"):
+            summary = aggregates.compute(_context.settings(), engine, result.run_id)
+        console.print(
+            f"Report figures of run {result.run_id}: {summary['figures']} figures for "
+            f"{', '.join(summary['months']) or 'no lake month'}",
+            markup=False,
+        )
     refused = [c.label for c in result.conditions if c.refused]
     if refused:
         console.print(f"Not published (safety check): {', '.join(refused)}")

@@ -15,20 +15,20 @@ query parse and one searchsorted (see docs/BENCHMARKS.md for the measured differ
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import signal
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
-from openceir.eir.events import CheckEventLog
+from openceir.access import token_endpoint
+from openceir.access.tokens import Authority, TokenError, bearer_challenge
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.metrics import Metrics
-from openceir.eir.oauth import Authority, TokenError
 from openceir.eir.pei import parse_gpsi, parse_pei, parse_supi
 from openceir.eir.service import EirService
-from openceir.eir.snapshot import STATUS_NAMES, UNKNOWN
+from openceir.eir.snapshot.format import STATUS_NAMES, UNKNOWN
 from openceir.errors import InputError
 
 PATH = "/n5g-eir-eic/v1/equipment-status"
@@ -177,7 +177,7 @@ class N5gEirApp:
                     "Unauthorized",
                     exc.reason,
                     None,
-                    headers=[(b"www-authenticate", f'Bearer error="{exc.error}"'.encode())],
+                    headers=[(b"www-authenticate", bearer_challenge(exc.error).encode())],
                 )
                 return
             source = str(claims.get("operator") or claims.get("sub"))
@@ -293,49 +293,24 @@ class N5gEirApp:
     # ------------------------------------------------------------ token, metrics, lifespan
 
     async def token(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """OAuth2 token endpoint (RFC 6749 §4.4): form body, client id/secret in body or Basic."""
-
-        def oauth_error(status: int, error: str, detail: str) -> bytes:
-            return json.dumps({"error": error, "error_description": detail}).encode()
-
-        if self.authority is None:
-            await _respond(
-                send,
-                404,
-                problem(404, "Not Found", "OAuth2 is not enabled"),
-                content_type=b"application/problem+json",
-            )
-            return
-        if scope["method"] != "POST":
-            await _respond(send, 405, oauth_error(405, "invalid_request", "use POST"))
-            return
+        """OAuth2 token endpoint: the one implementation of `openceir.access.token_endpoint`."""
         try:
-            form = dict(parse_qsl((await _read_body(receive)).decode("utf-8")))
-        except (InputError, UnicodeDecodeError):
-            await _respond(send, 400, oauth_error(400, "invalid_request", "unreadable body"))
-            return
-        client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
-        basic = _header(scope, b"authorization")
-        if basic and basic.startswith("Basic "):
-            try:
-                ident, _, pw = base64.b64decode(basic[6:]).decode().partition(":")
-                client_id, secret = unquote(ident), unquote(pw)
-            except (ValueError, UnicodeDecodeError):
-                pass
-        if form.get("grant_type") != "client_credentials":
-            await _respond(
-                send,
-                400,
-                oauth_error(400, "unsupported_grant_type", "grant_type must be client_credentials"),
-            )
-            return
-        try:
-            answer = self.authority.issue(client_id, secret, form.get("scope"))
-        except TokenError as exc:
-            code = 401 if exc.error == "invalid_client" else 400
-            await _respond(send, code, oauth_error(code, exc.error, exc.reason))
-            return
-        await _respond(send, 200, json.dumps(answer).encode(), [(b"cache-control", b"no-store")])
+            body = await _read_body(receive, token_endpoint.MAX_BODY)
+        except InputError:
+            body = b"x" * (token_endpoint.MAX_BODY + 1)  # answered 413 below, unread rest dropped
+        answer = token_endpoint.answer(
+            self.authority, scope["method"], _header(scope, b"authorization"), body
+        )
+        headers = [(k.encode(), v.encode()) for k, v in answer.all_headers().items()]
+        payload = answer.json()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [*headers, (b"content-length", str(len(payload)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
 
     async def metrics_page(self, send: Send) -> None:
         """Prometheus text exposition of this process."""

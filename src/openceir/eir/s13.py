@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import time
 
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.diameter import codec
 from openceir.eir.diameter.codec import Avp, Header
 from openceir.eir.diameter.peer import DiameterServer, PeerState
-from openceir.eir.events import CheckEventLog
 from openceir.eir.metrics import Metrics
 from openceir.eir.service import EirService
-from openceir.eir.snapshot import BLACKLISTED, GREYLISTED, STATUS_NAMES, UNKNOWN, WHITELISTED
+from openceir.eir.snapshot.format import BLACKLISTED, GREYLISTED, STATUS_NAMES, UNKNOWN, WHITELISTED
+from openceir.identifiers.imsi import is_well_formed as imsi_form
 
 S13_APPLICATION = 16777252
 ME_IDENTITY_CHECK = 324
@@ -98,7 +99,7 @@ class S13Handler:
             )
         user = codec.find(avps, codec.USER_NAME)
         imsi = user.data.decode("ascii", errors="replace") if user else None
-        if imsi is not None and not (5 <= len(imsi) <= 15 and imsi.isdigit()):
+        if imsi is not None and not imsi_form(imsi):
             imsi = None  # a User-Name that is not an IMSI cannot match an exception pair
         status, _reason, _snap = self.service.check(key, imsi)
         if (

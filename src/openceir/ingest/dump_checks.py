@@ -1,4 +1,4 @@
-"""The data-quality checks of an operator dump (DESIGN §5), measured on its staged aggregates.
+"""The data-quality checks of an operator dump (architecture §5), measured on its staged aggregates.
 
 Staging (`operator_dump.stage`) leaves two small tables instead of a copy of every row:
 `dump_days` (rows per date and RAT string, joined to `dump_dates` for the parsed date) and

@@ -11,21 +11,20 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import Engine, select
 
-from openceir.errors import ConfigError, InputError
+from openceir.errors import InputError
 from openceir.ingest import checks as _checks
 from openceir.ingest import csv_reader, files, jobs, operator_dump
 from openceir.ingest.run_state import ImportRun, RunState
 from openceir.ingest.source import Source
 from openceir.lake import manifest as _manifest
 from openceir.lake import parquet as _parquet
-from openceir.settings import Settings, read_config_file
+from openceir.settings import Settings
 from openceir.store.registers import TacCatalog
 from openceir.store.session import session_scope
 
@@ -39,21 +38,8 @@ MEMORY_PER_CSV_BYTE = 1.5
 
 def engine_limits(settings: Settings) -> tuple[int, str]:
     """DuckDB threads and memory limit for operator imports: `[ingest] threads` and
-    `memory_limit` in the config file, else 2 and `lake.parquet.IMPORT_MEMORY_LIMIT`."""
-    table: Any = {}
-    if settings.config_file is not None:
-        table = read_config_file(settings.config_file).get("ingest", {})
-    threads = table.get("threads", 2)
-    memory = table.get("memory_limit", _parquet.IMPORT_MEMORY_LIMIT)
-    if not isinstance(threads, int) or isinstance(threads, bool) or not 1 <= threads <= 256:
-        raise ConfigError(
-            f"{settings.config_file}: ingest.threads = {threads!r}; expected 1 to 256"
-        )
-    if not isinstance(memory, str) or not MEMORY.match(memory.strip()):
-        raise ConfigError(
-            f'{settings.config_file}: ingest.memory_limit = {memory!r}; expected e.g. "512MB"'
-        )
-    return threads, memory.strip()
+    `memory_limit` (`settings.ingest`, validated there; default 2 and 512MB)."""
+    return settings.ingest.threads, settings.ingest.memory_limit
 
 
 def will_spill(csv_path: Path, compression: str, memory_limit: str) -> bool:

@@ -58,7 +58,7 @@ def imei(value: str | None, name: str = "imei") -> tuple[int | None, str | None]
 
 
 def imsi(value: str | None, name: str = "imsi") -> str:
-    """An IMSI of 14-15 ASCII digits (3GPP TS 23.003 §2.2), or a FieldError."""
+    """An IMSI of 6-15 ASCII digits (`identifiers.imsi.is_well_formed`), or a FieldError."""
     raw = required(value, name, "an IMSI (14 or 15 digits)")
     if not is_imsi(raw):
         raise FieldError(name, f"{raw!r}: expected an IMSI of 14 or 15 ASCII digits")

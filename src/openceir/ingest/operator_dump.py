@@ -1,4 +1,4 @@
-"""Operator data dumps (DESIGN §5): `date,imei,imsi,msisdn,rat[,imeisv,cell,lat,lon,time]`.
+"""Operator data dumps (architecture §5): `date,imei,imsi,msisdn,rat[,imeisv,cell,lat,lon,time]`.
 
 Staged with DuckDB in two streaming passes over the CSV into small aggregates (`stage`),
 checked on those (`dump_checks`), then each month merged into the lake (`write_lake`).

@@ -28,7 +28,7 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy import Engine
 
-from openceir.errors import ConfigError, InputError, NotFound, OpenceirError
+from openceir.errors import InputError, NotFound, OpenceirError
 from openceir.fileio import lock
 from openceir.ingest import checks as _checks
 from openceir.ingest import dump_import, files, jobs, tac_catalog
@@ -36,7 +36,7 @@ from openceir.ingest.registers import REGISTER_SOURCES
 from openceir.ingest.run_state import Hooks, ImportRun, RunState
 from openceir.ingest.source import Source
 from openceir.lake import manifest as _manifest
-from openceir.settings import Settings, read_config_file
+from openceir.settings import Settings
 from openceir.store.migrate import require_current
 from openceir.store.session import connect, session_scope
 
@@ -85,20 +85,8 @@ def source_for(kind: str) -> Source:
 
 
 def config_thresholds(settings: Settings) -> dict[str, float]:
-    """Thresholds from the config file's `[ingest.thresholds]` table (name = number)."""
-    if settings.config_file is None:
-        return {}
-    table = read_config_file(settings.config_file).get("ingest", {}).get("thresholds", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{settings.config_file}: [ingest.thresholds] must be a table")
-    out = {}
-    for name, value in table.items():
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ConfigError(
-                f"{settings.config_file}: ingest.thresholds.{name} = {value!r}; expected a number"
-            )
-        out[name] = float(value)
-    return out
+    """Thresholds from the config file's `[ingest.thresholds]` table (`settings.ingest`)."""
+    return dict(settings.ingest.thresholds)
 
 
 def staging_base(data_dir: Path, kind: str) -> Path:

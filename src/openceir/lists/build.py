@@ -1,4 +1,4 @@
-"""Output lists of DESIGN §5 (DIRBS list columns): blacklist, notifications, exceptions, deltas.
+"""Output lists of architecture §5 (DIRBS columns): blacklist, notifications, exceptions, deltas.
 
 Pure functions over Arrow tables, computed in DuckDB (never per-row Python):
 - `state`: classification state as `classify.state.current` returns it (imei_key, imei_raw,

@@ -1,6 +1,6 @@
 """A list run on disk: `<data_dir>/lists/<run>/` CSVs, deltas, zips and a signed manifest.
 
-The manifest is a C2SP signed note (openceir.ledger.note) signed with the CEIR's Ed25519 key:
+The manifest is a C2SP signed note (openceir.tlog.note) signed with the CEIR's Ed25519 key:
 a header (run, base, as-of date, options), then one line per file: `<name> <rows> <sha256>`
 (rows is `-` for zips). Run metadata lives only in these files (no store table).
 """
@@ -24,7 +24,6 @@ import pyarrow.csv as pacsv
 
 from openceir.errors import ConfigError, InputError, IntegrityError, NotFound
 from openceir.fileio import atomic_path, lock
-from openceir.ledger.note import Signer, Verifier, open_note, parse, sign
 from openceir.lists.build import (
     BLACKLIST_COLUMNS,
     EXCEPTION_COLUMNS,
@@ -38,6 +37,8 @@ from openceir.lists.build import (
     register_lists,
     safe_cells,
 )
+from openceir.settings import DataPaths
+from openceir.tlog.note import Signer, Verifier, open_note, parse, sign
 
 MANIFEST = "manifest.note"
 HEADER = "openceir lists"
@@ -112,7 +113,7 @@ def has_subscriber_data(name: str) -> bool:
 
 def lists_dir(data_dir: Path) -> Path:
     """Root of all list runs: `<data_dir>/lists/`."""
-    return Path(data_dir) / "lists"
+    return DataPaths(Path(data_dir)).lists
 
 
 def runs(data_dir: Path) -> list[str]:
