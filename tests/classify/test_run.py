@@ -122,3 +122,45 @@ def test_a_store_without_the_classification_tables_is_one_clear_error(settings) 
     bare = connect(settings.sqlalchemy_url)
     with pytest.raises(ConfigError, match="run: openceir db upgrade"):
         run.classify(settings, bare, rules.parse(DUP % 0.5), as_of=TODAY)
+
+
+KILL_WHILE_READING = """
+import sys, time
+from datetime import date
+from openceir.classify import rules, run
+from openceir.settings import Settings
+from openceir.store.session import connect
+
+def hold(stage):
+    print(stage, flush=True)
+    time.sleep(600)
+
+settings = Settings.model_validate_json(sys.argv[1])
+run.classify(settings, connect(settings.sqlalchemy_url), rules.parse(sys.argv[2]),
+             as_of=date(2026, 11, 28), progress=hold)
+"""
+
+
+def test_a_killed_run_is_marked_interrupted_by_the_next(settings, engine) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_WHILE_READING, settings.model_dump_json(), DUP % 0.5],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    try:
+        assert proc.stdout.readline() == "reading the registers and the lake\n"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    (killed,) = _runs(engine)
+    assert killed.status == "running"
+    result = run.classify(settings, engine, rules.parse(DUP % 0.5), as_of=TODAY)
+    first, second = _runs(engine)
+    assert (first.status, second.status, second.id) == ("failed", "completed", result.run_id)
+    assert first.error.startswith("interrupted:")

@@ -86,10 +86,10 @@ def test_fold_puts_finished_days_into_the_lake_once(settings: Settings, engine: 
     first = fold(settings, today=TODAY, engine=engine)
     assert first.events == 3 and first.skipped_no_operator == 1
     assert sorted(first.files) == [
-        ("alpha_20261120_20261120.csv", "alpha"),
-        ("beta_20261120_20261120.csv", "beta"),
+        ("alpha_20261120_20261120", "alpha"),
+        ("beta_20261120_20261120", "beta"),
     ]
-    assert sorted(first.imported) == ["alpha_20261120_20261120.csv", "beta_20261120_20261120.csv"]
+    assert sorted(first.imported) == ["alpha_20261120_20261120", "beta_20261120_20261120"]
 
     con = open_duckdb(settings.data_dir)
     rows = con.execute(
@@ -105,4 +105,4 @@ def test_fold_puts_finished_days_into_the_lake_once(settings: Settings, engine: 
     assert again.imported == [] and len(again.unchanged) == 2
 
     later = fold(settings, today=date(2026, 11, 29), engine=engine)
-    assert later.imported == ["alpha_20261128_20261128.csv"]
+    assert later.imported == ["alpha_20261128_20261128"]

@@ -10,7 +10,8 @@ from openceir import lake
 from openceir.errors import ConfigError, InputError, NotFound
 from openceir.ingest import Hooks, reconcile, run_import, source_for
 from openceir.settings import load_settings
-from openceir.store.session import connect
+from openceir.store.models import ImportJob
+from openceir.store.session import connect, session_scope
 from tests.ingest.conftest import TODAY, last_job, snapshot
 
 
@@ -173,7 +174,7 @@ def test_thresholds_from_the_config_file(settings, engine, data_file, tmp_path) 
 
 
 def test_duckdb_threads_and_memory_limit_from_the_config_file(settings, tmp_path) -> None:
-    from openceir.ingest.pipeline import engine_limits
+    from openceir.ingest.dump_import import engine_limits
     from openceir.lake.parquet import IMPORT_MEMORY_LIMIT
 
     assert engine_limits(settings) == (2, IMPORT_MEMORY_LIMIT)
@@ -189,10 +190,131 @@ def test_duckdb_threads_and_memory_limit_from_the_config_file(settings, tmp_path
 
 
 def test_a_dump_that_will_spill_is_staged_on_one_thread(tmp_path) -> None:
-    from openceir.ingest.pipeline import _will_spill
+    from openceir.ingest.dump_import import will_spill as _will_spill
 
     csv = tmp_path / "dump.csv"
     csv.write_bytes(b"x" * 1_000_000)
     assert not _will_spill(csv, "none", "2MB")
     assert _will_spill(csv, "none", "1MB") and _will_spill(csv, "gzip", "2MB")
     assert not _will_spill(csv, "none", "1 GiB")
+
+
+def test_rows_in_memory_import_through_the_same_checks_and_once(settings, engine) -> None:
+    import pyarrow as pa
+
+    from openceir.ingest import import_rows
+
+    rows = pa.table(
+        {
+            "imei": ["352099001761481", "=cmd|' /C calc'!A0"],
+            "reporting_date": ["20261101", "20261102"],
+            "status": ["stolen", "stolen"],
+        }
+    )
+    with pytest.raises(InputError) as err:
+        import_rows(settings, "stolen", rows, name="stolen_rows", engine=engine)
+    assert str(err.value).startswith("stolen_rows line 3 field imei: check invalid_rows failed")
+    good = rows.slice(0, 1)
+    first = import_rows(settings, "stolen", good, name="stolen_rows", engine=engine)
+    assert (first.status, first.counts["added"]) == ("succeeded", 1)
+    again = import_rows(settings, "stolen", good, name="stolen_rows", engine=engine)
+    assert again.status == "unchanged" and again.job_id == first.job_id
+    dump = pa.table(
+        {
+            "date": ["20261101"],
+            "imei": ["352099001761481"],
+            "imsi": ["639011234567890"],
+            "msisdn": ["254700000001"],
+            "rat": ["4G"],
+        }
+    )
+    result = import_rows(
+        settings,
+        "operator",
+        dump,
+        name="alpha_20261101_20261101",
+        operator_id="alpha",
+        engine=engine,
+        today=TODAY,
+    )
+    assert (result.rows_read, result.counts["written"]["observations"]) == (1, 1)
+
+
+HOLD_AFTER_STAGE = """
+import sys, time
+from datetime import date
+from openceir.ingest import Hooks, run_import
+from openceir.settings import Settings
+
+def hold():
+    print("staged", flush=True)
+    time.sleep(600)
+
+settings = Settings.model_validate_json(sys.argv[1])
+kind, path = sys.argv[2], sys.argv[3]
+run_import(settings, kind, path, operator_id=sys.argv[4] or None, today=date(2026, 11, 28),
+           hooks=Hooks(after_stage=hold))
+"""
+
+
+def _kill_after_stage(settings, kind: str, path, operator: str = "") -> None:
+    """Run an import in a subprocess and SIGKILL it once it has staged (files written)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            HOLD_AFTER_STAGE,
+            settings.model_dump_json(),
+            kind,
+            str(path),
+            operator,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    try:
+        assert proc.stdout.readline() == "staged\n"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "operator"),
+    [("operator", "operator_dump_good.csv", "alpha"), ("pairing", "pairing_list.csv", "")],
+)
+def test_a_killed_import_is_marked_interrupted_and_leaves_no_personal_data(
+    settings, engine, data_file, kind, name, operator
+) -> None:
+    import zipfile
+
+    path = data_file(name)
+    packed = path.with_suffix(".zip")  # a zip is extracted into the staging dir
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.write(path, name)
+    before = snapshot(settings, engine)
+    _kill_after_stage(settings, kind, packed, operator)
+    staging = settings.data_dir / "staging" / kind
+    left = sorted(p.name for p in staging.rglob("*") if p.is_file())
+    assert "member.csv" in left, "the killed import had staged the file's IMSIs"
+    killed = last_job(engine)
+    assert killed.status == "running"
+    after = snapshot(settings, engine)
+    garbage = after.pop("lake_files")  # new month files no manifest lists: invisible
+    assert after == {k: v for k, v in before.items() if k != "lake_files"}
+
+    result = run_import(
+        settings, kind, packed, operator_id=operator or None, engine=engine, today=TODAY
+    )
+    assert result.status == "succeeded" and result.job_id != killed.id
+    with session_scope(engine) as session:
+        again = session.get(ImportJob, killed.id)
+        assert again.status == "failed" and again.error.startswith("interrupted:")
+    assert not staging.exists() or not any(staging.rglob("*"))
+    assert not set(garbage) & set(snapshot(settings, engine)["lake_files"]), "collected"

@@ -147,3 +147,48 @@ def test_formula_cells_are_neutralised_in_every_written_list(tmp_path, signer):
         for path in run.path.glob("*.csv"):
             for line in path.read_text().splitlines():
                 assert not any(c[:1] in "=+-@\t\r" for c in line.split(",")), (path.name, line)
+
+
+KILL_WHILE_ZIPPING = """
+import sys, time
+from datetime import date
+import openceir.lists.run as run
+from openceir.lists.keys import load_signer
+from tests.lists._cases import inputs
+
+def hold(*args):
+    print("written", flush=True)
+    time.sleep(600)
+
+run._zip = hold  # pause once every CSV of the run is written, then get killed
+run.write_run(sys.argv[1], inputs(), load_signer(sys.argv[1]), as_of=date(2026, 11, 28),
+              run_id="20261128T101500Z")
+"""
+
+
+def test_a_killed_run_leaves_no_subscriber_data_once_the_next_run_is_done(tmp_path, signer):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_WHILE_ZIPPING, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    try:
+        assert proc.stdout.readline() == "written\n"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    leftovers = [p for p in (tmp_path / "lists").rglob("notifications_op1.csv")]
+    assert leftovers and all(".tmp" in p.parent.name for p in leftovers), "the killed run's files"
+    assert runs(tmp_path) == []
+    result = write_run(tmp_path, inputs(), signer, as_of=AS_OF, run_id="20261128T111500Z")
+    assert runs(tmp_path) == ["20261128T111500Z"]
+    assert [p.parent for p in (tmp_path / "lists").rglob("notifications_*.csv")] == [
+        result.path,
+        result.path,
+    ]

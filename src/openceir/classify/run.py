@@ -7,10 +7,8 @@ explicitly. Every run is recorded in `classification_runs`, like an import job.
 
 from __future__ import annotations
 
-import fcntl
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,8 +21,10 @@ from openceir.classify.clone_inputs import BindingReader, differentiate
 from openceir.classify.engine import Evaluator, Match, spark_backend
 from openceir.classify.rules import Rules, condition_dict
 from openceir.errors import ConfigError, OpenceirError
+from openceir.fileio import lock
 from openceir.settings import DataPaths, Settings
 from openceir.store.classification import ClassificationRun
+from openceir.store.migrate import require_current
 from openceir.store.models import utcnow
 
 RUNS = ClassificationRun.__table__
@@ -58,35 +58,36 @@ class RunResult:
         return {c.label: c.__dict__ for c in self.conditions}
 
 
-@contextmanager
-def run_lock(data_dir: Path) -> Iterator[None]:
+def run_lock(data_dir: Path) -> AbstractContextManager[None]:
     """Hold the classification lock, or fail at once if another run holds it."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = DataPaths(data_dir).classify_lock
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ConfigError(
-                f"another classification run is in progress (lock {path}); wait for it to end"
-            ) from None
-        yield
-    finally:
-        os.close(fd)
+    path = DataPaths(Path(data_dir)).classify_lock
+    return lock(
+        path,
+        wait=False,
+        busy=f"another classification run is in progress (lock {path}); wait for it to end",
+    )
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Fail in one line when the store lacks the newest schema (the classification tables)."""
-    from openceir.store.migrate import current_revision, head_revisions
+ensure_schema = require_current
+"""Fail in one line when the store lacks the newest schema (the classification tables)."""
 
-    current, heads = current_revision(engine), head_revisions()
-    if not heads <= current:
-        at = ", ".join(sorted(current)) or "empty"
-        raise ConfigError(
-            f"the store's schema is {at}, not the newest ({', '.join(sorted(heads))}); "
-            "run: openceir db upgrade"
-        )
+
+def mark_interrupted(engine: Engine) -> list[int]:
+    """Mark runs still `running` as failed; call only under `run_lock`, where a running
+    run can only be one whose process was killed (its state writes were never committed)."""
+    with engine.begin() as conn:
+        ids = [r[0] for r in conn.execute(select(RUNS.c.id).where(RUNS.c.status == "running"))]
+        if ids:
+            conn.execute(
+                update(RUNS)
+                .where(RUNS.c.id.in_(ids))
+                .values(
+                    status="failed",
+                    finished_at=utcnow(),
+                    error="interrupted: the process ended before the run finished",
+                )
+            )
+    return ids
 
 
 def months_for(as_of: date, lookback_days: int = LOOKBACK_DAYS) -> list[str]:
@@ -162,6 +163,7 @@ def classify(
     )
     ensure_schema(engine)
     with run_lock(settings.data_dir):
+        mark_interrupted(engine)
         changed = sanity_check(engine, rules, operators)
         if changed and not accept_changes and not dry_run:
             raise ConfigError(
@@ -324,6 +326,7 @@ __all__ = [
     "RunResult",
     "classify",
     "ensure_schema",
+    "mark_interrupted",
     "months_for",
     "run_lock",
     "sanity_check",

@@ -1,10 +1,11 @@
 """Fold the EIR's check events into the lake, so classification sees real-time checks too.
 
 Every check with a SIM identity is an observation (time, IMEI, IMSI, MSISDN). Once a day is
-over, its events become one dump per operator and day, in the operator-dump format
-(`date,imei,imsi,msisdn,rat`, DIRBS file name `<op>_<YYYYMMDD>_<YYYYMMDD>`), imported through
-the ordinary pipeline: atomic, recorded as an import job, merged into the month aggregates,
-and a no-op when nothing changed. The event's operator is its source when that is a
+over, its events become one dump per operator and day, in the operator-dump columns
+(`date,imei,imsi,msisdn,rat`, named like a DIRBS file `<op>_<YYYYMMDD>_<YYYYMMDD>`), handed
+as rows in memory to the ordinary pipeline (`ingest.import_rows`, no CSV in between):
+atomic, recorded as an import job, merged into the month aggregates, and a no-op when
+nothing changed. The event's operator is its source when that is a
 configured operator id (an OAuth2 client's operator), else the operator whose MCC-MNC the
 IMSI belongs to; events matching neither (a roamer checked through an unknown Diameter peer)
 are counted and left out.
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from openceir.lake.manifest import lake_dir
 from openceir.settings import Operator, Settings
@@ -33,7 +35,7 @@ DISABLED_CHECKS = ("null_ratio", "volume_drop", "foreign_imsi", "off_network_ims
 class FoldResult:
     """What a fold did: files written and imported, events left out."""
 
-    files: list[tuple[str, str]] = field(default_factory=list)  # (file name, operator)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (dump name, operator)
     imported: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     events: int = 0
@@ -82,28 +84,35 @@ def _events(lake: Path, before: date) -> list[dict[str, Any]]:
         con.close()
 
 
-def write_dumps(events: list[dict[str, Any]], operators: list[Operator], out: Path) -> FoldResult:
-    """Write one dump CSV per (operator, day), rows sorted and deduplicated; pure but for `out`."""
-    result = FoldResult(events=len(events))
+def dump_tables(
+    events: list[dict[str, Any]], operators: list[Operator]
+) -> tuple[list[tuple[str, str, pa.Table]], int]:
+    """(one operator dump per (operator, day): name, operator, rows sorted and deduplicated;
+    events left out for want of an operator); pure."""
+    skipped = 0
     rows: dict[tuple[str, date], set[tuple[str, str, str]]] = {}
     for ev in events:
         op = operator_for(ev["source"], ev["imsi"], operators)
         if op is None:
-            result.skipped_no_operator += 1
+            skipped += 1
             continue
         row = (_imei_text(ev["imei_key"]), ev["imsi"] or "", ev["msisdn"] or "")
         rows.setdefault((op, ev["day"]), set()).add(row)
-    out.mkdir(parents=True, exist_ok=True)
+    out = []
     for (op, day), triplets in sorted(rows.items()):
         stamp = day.strftime("%Y%m%d")
-        path = out / f"{op}_{stamp}_{stamp}.csv"
-        lines = ["date,imei,imsi,msisdn,rat"]
-        lines += [f"{stamp},{imei},{imsi},{msisdn}," for imei, imsi, msisdn in sorted(triplets)]
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
-        result.files.append((path.name, op))
-    return result
+        ordered = sorted(triplets)
+        table = pa.table(
+            {
+                "date": pa.array([stamp] * len(ordered), pa.string()),
+                "imei": pa.array([t[0] for t in ordered], pa.string()),
+                "imsi": pa.array([t[1] or None for t in ordered], pa.string()),
+                "msisdn": pa.array([t[2] or None for t in ordered], pa.string()),
+                "rat": pa.array([None] * len(ordered), pa.string()),
+            }
+        )
+        out.append((f"{op}_{stamp}_{stamp}", op, table))
+    return out, skipped
 
 
 def fold(
@@ -114,19 +123,21 @@ def fold(
     progress: Callable[[str], None] | None = None,
 ) -> FoldResult:
     """Import every finished day's check events into the lake as operator dumps; re-runnable."""
-    from openceir.ingest import run_import
+    from openceir.ingest import import_rows
 
     today = today or datetime.now(UTC).date()
-    out = Path(settings.data_dir) / "check_dumps"
     events = _events(lake_dir(settings.data_dir), today)
-    result = write_dumps(events, list(settings.operators), out)
-    for name, operator in result.files:
+    tables, skipped = dump_tables(events, list(settings.operators))
+    result = FoldResult(events=len(events), skipped_no_operator=skipped)
+    for name, operator, rows in tables:
+        result.files.append((name, operator))
         if progress:
             progress(name)
-        done = run_import(
+        done = import_rows(
             settings,
             "operator",
-            out / name,
+            rows,
+            name=name,
             operator_id=operator,
             disable=DISABLED_CHECKS,
             engine=engine,
@@ -136,4 +147,4 @@ def fold(
     return result
 
 
-__all__ = ["DISABLED_CHECKS", "FoldResult", "fold", "operator_for", "write_dumps"]
+__all__ = ["DISABLED_CHECKS", "FoldResult", "dump_tables", "fold", "operator_for"]

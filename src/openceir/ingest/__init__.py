@@ -1,9 +1,10 @@
 """Importers over one shared pipeline: operator dumps into the lake, registers into the store.
 
 `run_import(settings, kind, path, ...)` reads a `.csv`, `.csv.gz` or `.zip`, validates every
-row, runs the data-quality checks (architecture §5), stages, commits atomically and records the
-import job; `SOURCES` lists the kinds (operator, tac, stolen, registration, pairing, exempt,
-barred, barred-tac, monitoring). `import_many` imports many files, one job each, and
+row, runs the data-quality checks (docs/ingest.md), stages, commits atomically and records
+the import job; `import_rows` does the same for rows already in memory (an Arrow table).
+`SOURCES` lists the kinds (operator, tac, stolen, registration, pairing, exempt, barred,
+barred-tac, monitoring). `import_many` imports many files, one job each, and
 `plan_directory` orders what `openceir simulate` (or a DIRBS drop) wrote.
 """
 
@@ -15,6 +16,7 @@ from openceir.ingest.pipeline import (
     Hooks,
     ImportResult,
     ensure_schema,
+    import_rows,
     reconcile,
     run_import,
     source_for,
@@ -32,6 +34,7 @@ __all__ = [
     "Planned",
     "ensure_schema",
     "import_many",
+    "import_rows",
     "plan_directory",
     "plan_files",
     "rats_from_bands",

@@ -19,14 +19,14 @@ from sqlalchemy import Engine
 
 from openceir.errors import InputError, OpenceirError
 from openceir.ingest import operator_dump
-from openceir.ingest.lists import LIST_SOURCES
 from openceir.ingest.pipeline import KIND_ALIASES, ImportResult, run_import
+from openceir.ingest.registers import REGISTER_SOURCES
 from openceir.settings import Settings
 
 SUFFIXES = (".csv", ".csv.gz", ".zip", ".txt", ".txt.gz")
 """File endings an import reads (a `.zip` holds one CSV)."""
 
-REGISTER_ORDER = ("tac", *(s.kind for s in LIST_SOURCES))
+REGISTER_ORDER = ("tac", *(s.kind for s in REGISTER_SOURCES))
 """Registers in import order: the TAC catalog first, then the lists."""
 
 REGISTER_NAMES: dict[str, str] = {

@@ -81,6 +81,25 @@ def mark_lost(session: Session, job_id: int, reason: str) -> None:
     job.error = reason
 
 
+def mark_interrupted(engine: Engine, kind: str) -> list[int]:
+    """Mark jobs of `kind` still `running` as failed: call only under the kind's writer lock,
+    where a running job can only be one whose process was killed. Returns their ids."""
+    with session_scope(engine) as session:
+        stale = list(
+            session.scalars(
+                select(ImportJob).where(ImportJob.kind == kind, ImportJob.status == "running")
+            )
+        )
+        for job in stale:
+            job.status = "failed"
+            job.finished_at = utcnow()
+            job.error = (
+                "interrupted: the process ended before the import finished; nothing of it "
+                "was committed (import the file again)"
+            )
+        return [job.id for job in stale]
+
+
 def fail(engine: Engine, job_id: int, error: str, **outcome: Any) -> None:
     """Mark a job failed in its own transaction (nothing else of the import is kept)."""
     with session_scope(engine) as session:
@@ -129,6 +148,7 @@ __all__ = [
     "find_succeeded",
     "finish",
     "lake_pending",
+    "mark_interrupted",
     "mark_lost",
     "operator_history",
     "recent",

@@ -23,21 +23,10 @@ from openceir.ingest import csv_reader
 from openceir.ingest import dump_checks as _dump_checks
 from openceir.ingest._identifiers import imei_key_sql, imsi_sql
 from openceir.ingest.files import Header
-from openceir.ingest.source import Source
 from openceir.lake import manifest as _manifest
 from openceir.lake import parquet as _parquet
 from openceir.lake.rat import rat_mask
 from openceir.settings import Operator
-
-SOURCE = Source(
-    kind="operator",
-    title="operator data dump",
-    required=("date", "imei", "imsi", "msisdn", "rat"),
-    optional=("imeisv", "cell", "lat", "lon", "time"),
-    aliases={"triplet_date": "date", "rat_type": "rat", "latitude": "lat", "longitude": "lon"},
-    dirbs_kind="operator",
-    example="openceir import operator alpha alpha_20261101_20261101.csv.gz",
-)
 
 DIRBS_NAME = re.compile(r"^(?P<op>.+)_(?P<start>\d{8})_(?P<end>\d{8})$")
 HISTORY = 5
@@ -94,7 +83,8 @@ class DumpContext:
     """What staging a dump needs; built by the pipeline."""
 
     source_name: str
-    csv_path: Path
+    reader: str
+    """SQL reading the rows as text columns (`csv_reader.reader_sql`, or a staged table)."""
     header: Header
     positions: Mapping[str, int]
     operator: Operator
@@ -105,7 +95,6 @@ class DumpContext:
     limits: Mapping[str, float]
     disabled: set[str]
     staging_dir: Path
-    compression: str = "none"
 
 
 @dataclass
@@ -138,8 +127,8 @@ def _col(ctx: DumpContext, canonical: str) -> str:
 
 
 def _reader(ctx: DumpContext) -> str:
-    """The one strict CSV reader over the dump (`csv_reader`), every column as text."""
-    return csv_reader.reader_sql(ctx.csv_path, ctx.header, ctx.compression)
+    """The dump's rows, every column as text: the one strict CSV reader, or staged rows."""
+    return ctx.reader
 
 
 def _parse_date(column: str) -> str:
@@ -353,7 +342,6 @@ def write_lake(
 
 
 __all__ = [
-    "SOURCE",
     "DumpContext",
     "DumpStage",
     "date_range_from_name",

@@ -6,20 +6,21 @@ size and conflict checks run before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from openceir.errors import InputError
 from openceir.ingest import checks as _checks
 from openceir.ingest import csv_reader, files, jobs
 from openceir.ingest import diff as _diff
-from openceir.ingest.run_state import Hooks, RunState
+from openceir.ingest.run_state import ImportRun, RunState
 from openceir.ingest.source import FieldError, Source
 from openceir.store.registers import REGISTERS, RegisterRow
 from openceir.store.session import session_scope
@@ -38,19 +39,35 @@ class _Parsed:
     error_count: int
 
 
+def read_table(run: ImportRun) -> pa.Table:
+    """The input's rows as text columns: the rows given, or the file through `csv_reader`.
+
+    The CSV is parsed by the one strict reader of every import: a file that is not
+    well-formed CSV stops here, whatever checks are disabled.
+    """
+    if run.rows is not None:
+        return pa.table(
+            {
+                n: pc.cast(c, pa.string())
+                for n, c in zip(run.header.columns, run.rows.columns, strict=True)
+            }
+        )
+    assert run.path is not None
+    kind = files.compression(run.path)
+    csv_path = files.extract(run.path, run.staging_dir)
+    return csv_reader.read_table(
+        csv_path, run.header, run.name, "gzip" if kind == "gzip" else "none"
+    )
+
+
 def _read_rows(
-    path: Path,
+    table: pa.Table,
     source: Source,
     header: files.Header,
     delta: bool,
     model: type[RegisterRow],
-    staging_dir: Path,
 ) -> _Parsed:
-    """Parse every row with the source's parser; collect per-row errors up to MAX_ERRORS.
-
-    The CSV is parsed by the one strict reader of every import (`csv_reader`): a file that
-    is not well-formed CSV stops here, whatever checks are disabled.
-    """
+    """Parse every row with the source's parser; collect per-row errors up to MAX_ERRORS."""
     assert source.parse is not None
     names = [source.aliases.get(c, c) for c in header.columns]
     parsed = _Parsed([], 0, [], 0)
@@ -60,9 +77,6 @@ def _read_rows(
         if len(parsed.errors) < MAX_ERRORS:
             parsed.errors.append((line, field_name, message))
 
-    kind = files.compression(path)
-    csv_path = files.extract(path, staging_dir)
-    table = csv_reader.read_table(csv_path, header, path.name, "gzip" if kind == "gzip" else "none")
     columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
     for index, record in enumerate(zip(*columns, strict=True)):
         line = index + 2
@@ -135,25 +149,15 @@ def _apply(
         session.execute(insert(table), opening[i : i + 5000])
 
 
-def import_register(
-    engine: Engine,
-    source: Source,
-    path: Path,
-    header: files.Header,
-    positions: Mapping[str, int],
-    delta: bool,
-    job_id: int,
-    limits: Mapping[str, float],
-    disabled: set[str],
-    today: date,
-    state: RunState,
-    say: Callable[[str], None],
-    hooks: Hooks,
-    staging_dir: Path,
-) -> str:
+def import_register(run: ImportRun, state: RunState) -> str:
+    """Parse and check every row, diff against (or apply as a delta to) the register, and
+    commit the changes with the job row in one store transaction."""
+    source, engine, delta, job_id = run.source, run.engine, run.delta, run.job_id
+    limits, disabled, today, say, hooks = run.limits, run.disabled, run.today, run.say, run.hooks
+    name = run.name
     model = REGISTERS[source.kind]
     say("validating rows")
-    parsed = _read_rows(path, source, header, delta, model, staging_dir)
+    parsed = _read_rows(read_table(run), source, run.header, delta, model)
     read = parsed.rows_read
     results: list[_checks.CheckResult] = []
     invalid = _checks.evaluate(
@@ -190,7 +194,7 @@ def import_register(
         raw_at = model.KEY.index("imei_raw")
         state.counts["malformed_imei"] = sum(1 for r in parsed.rows if r.key[raw_at] is not None)
     state.checks = [r.to_json() for r in results]
-    error = _checks.failure(results, path.name)
+    error = _checks.failure(results, name)
     if error is not None:
         raise error
     say("comparing with the register")
@@ -203,7 +207,7 @@ def import_register(
                 bad = delta_errors[0]
                 more = f" ({len(delta_errors) - 1} more such rows)" if len(delta_errors) > 1 else ""
                 raise InputError(
-                    f"{bad.message}{more}", source=path.name, line=bad.line, field="change_type"
+                    f"{bad.message}{more}", source=name, line=bad.line, field="change_type"
                 )
         else:
             change = _diff.full(values, rows)
@@ -215,7 +219,7 @@ def import_register(
             "after": len(current) + len(change.adds) - len(change.removes),
         }
         state.checks = [r.to_json() for r in results]
-        error = _checks.failure(results, path.name)
+        error = _checks.failure(results, name)
         if error is not None:
             raise error
         if hooks.after_stage:
@@ -235,7 +239,7 @@ def import_register(
     state.committed = True
     counts = change.counts()
     return (
-        f"Imported {path.name} ({source.title}{', delta' if delta else ''}) as job {job_id}: "
+        f"Imported {name} ({source.title}{', delta' if delta else ''}) as job {job_id}: "
         f"{read} rows, {parsed.error_count} rejected, {duplicates} duplicates; "
         f"{counts['added']} added, {counts['removed']} removed, {counts['updated']} updated"
     )
@@ -275,4 +279,4 @@ def _size_checks(
     return [shrink, growth]
 
 
-__all__ = ["MAX_ERRORS", "MIN_ROWS_FOR_SIZE_CHECKS", "import_register"]
+__all__ = ["MAX_ERRORS", "MIN_ROWS_FOR_SIZE_CHECKS", "import_register", "read_table"]

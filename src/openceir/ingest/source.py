@@ -1,18 +1,24 @@
-"""What an importer declares: its kind, columns, DIRBS names, and how a row becomes a record.
+"""What an importer declares: its kind, columns, DIRBS names, its checks and staging.
 
-A Source is data, not a subclass: the one pipeline (`pipeline.py`) reads any file through
-it. Register sources give a `parse` function (one CSV row -> record, or a FieldError); the
-operator-dump source stages with DuckDB instead (`operator_dump.py`).
+A Source is data, not a subclass: the one pipeline (`pipeline.py`) reads any file (or rows
+already in memory) through it. Each source names its `importer`, which runs its own checks,
+stages and commits (registers: `register_import.import_register`, rows parsed by `parse`;
+operator dumps: `dump_import.import_dump`, staged with DuckDB), and the `lock` file that
+serialises its writers. The pipeline never asks which kind it is importing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from openceir.errors import InputError
 from openceir.ingest.files import Header
+
+if TYPE_CHECKING:
+    from openceir.ingest.run_state import ImportRun, RunState
 
 
 class FieldError(ValueError):
@@ -26,6 +32,8 @@ class FieldError(ValueError):
 
 Record = dict[str, Any]
 Parse = Callable[[Mapping[str, str | None]], Record]
+Importer = Callable[["ImportRun", "RunState"], str]
+"""Checks, stages and commits one import (with its job row); returns the summary line."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,8 @@ class Source:
     `required`/`optional` are canonical column names; `aliases` maps other header names
     (DIRBS's, GSMA's) to them; `dirbs_kind` is the DIRBS importer's name for the same file.
     `keep_extra` keeps unknown columns (as the record's `extra`) instead of ignoring them.
+    `per_operator` sources need an operator id (and have no delta form); `lock` is the
+    lock file, relative to the data dir, that one import of this kind holds throughout.
     """
 
     kind: str
@@ -47,6 +57,13 @@ class Source:
     keep_extra: bool = False
     parse: Parse | None = None
     example: str = ""
+    importer: Importer | None = None
+    per_operator: bool = False
+    lock: str = ""
+
+    def lock_path(self, data_dir: Path) -> Path:
+        """The lock file of this kind's writers (`locks/<kind>` unless the source names one)."""
+        return Path(data_dir) / (self.lock or f"locks/{self.kind}")
 
     def resolve(self, header: Header, source_name: str, *, delta: bool = False) -> dict[str, int]:
         """Map canonical column -> index in the header, or an InputError naming what is missing.
@@ -101,4 +118,4 @@ class Source:
         return [c for c in header.columns if self.aliases.get(c, c) not in known]
 
 
-__all__ = ["FieldError", "Parse", "Record", "Source"]
+__all__ = ["FieldError", "Importer", "Parse", "Record", "Source"]

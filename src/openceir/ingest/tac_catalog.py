@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 
 from openceir.ingest import fields
+from openceir.ingest.register_import import import_register
 from openceir.ingest.source import FieldError, Record, Source
 
 RAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -85,6 +86,7 @@ SOURCE = Source(
     keep_extra=True,
     parse=parse_tac,
     example="openceir import tac gsma_tac_db.txt",
+    importer=import_register,
 )
 
 __all__ = ["RATS", "SOURCE", "parse_rats", "parse_tac", "rats_from_bands"]

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from openceir.errors import ConfigError, InputError, IntegrityError, NotFound
+from openceir.fileio import atomic_path, lock
 from openceir.lists.build import (
     BLACKLIST_COLUMNS,
     EXCEPTION_COLUMNS,
@@ -126,13 +127,15 @@ def runs(data_dir: Path) -> list[str]:
 def _write_csv(path: Path, table: pa.Table) -> int:
     """Write a CSV with a header row, fields quoted only when needed (DuckDB's writer).
 
-    The one writer of every list file: no cell a spreadsheet would run (`safe_cells`).
+    The one writer of every list file: no cell a spreadsheet would run (`safe_cells`), and
+    the file replaced atomically (`lists apply` writes into an operator's live directory).
     """
     con = duckdb.connect()
     try:
         con.register("out", safe_cells(table))
-        target = str(path).replace("'", "''")
-        con.sql(f"COPY out TO '{target}' (FORMAT csv, HEADER)")
+        with atomic_path(path, durable=False) as tmp:
+            target = str(tmp).replace("'", "''")
+            con.sql(f"COPY out TO '{target}' (FORMAT csv, HEADER)")
     finally:
         con.close()
     return table.num_rows
@@ -219,72 +222,82 @@ def write_run(
                 f"base run {base} was written with a different --check-digit setting",
                 field="base",
             )
-    blacklist, notified, exceptions = generate(
-        inputs.state,
-        inputs.triplets,
-        inputs.pairing,
-        inputs.exempt,
-        inputs.home,
-        inputs.operators,
-        as_of,
-    )
-    tmp = root / f".{run_id}.{uuid.uuid4().hex[:8]}.tmp"
-    tmp.mkdir(parents=True)
-    try:
-        rows: dict[str, int] = {}
-        black_csv = csv_table(blacklist, BLACKLIST_COLUMNS, check_digit)
-        lists: list[tuple[str, str, pa.Table, list[str]]] = [
-            ("blacklist", "blacklist", black_csv, BLACKLIST_COLUMNS)
-        ]
-        for op in inputs.operators:
-            n = csv_table(notified[op], NOTIFICATION_COLUMNS, check_digit)
-            e = csv_table(exceptions[op], EXCEPTION_COLUMNS, check_digit)
-            lists.append((f"notifications_{op}", "notifications", n, NOTIFICATION_COLUMNS))
-            lists.append((f"exceptions_{op}", "exceptions", e, EXCEPTION_COLUMNS))
-        if inputs.registration is not None:
-            tacs, tracked, registered, golden = register_lists(
-                inputs.barred_tacs if inputs.barred_tacs is not None else _NO_TACS,
-                inputs.monitoring if inputs.monitoring is not None else _NO_IMEIS,
-                inputs.registration,
-                inputs.exempt,
-            )
-            lists.append(("barred_tacs", "barred_tacs", tacs, TAC_COLUMNS))
-            lists.append(
-                ("tracked", "tracked", csv_table(tracked, IMEI_COLUMNS, check_digit), IMEI_COLUMNS)
-            )
-            registered = csv_table(registered, IMEI_COLUMNS, check_digit)
-            lists.append(("registered", "registered", registered, IMEI_COLUMNS))
-            golden = csv_table(golden, IMEI_COLUMNS, check_digit)
-            lists.append(("exempt", "exempt", golden, IMEI_COLUMNS))
-        seen = _seen_pairs(inputs.triplets, check_digit)
-        zips: list[tuple[str, list[str]]] = []
-        for name, kind, table, columns in lists:
-            rows[f"{name}.csv"] = _write_csv(tmp / f"{name}.csv", table)
-            members = [f"{name}.csv"]
-            if base_dir is not None:
-                old = _read_csv(base_dir / f"{name}.csv", columns, dates=True)
-                d = delta(kind, table, old, blacklist=black_csv, seen=seen)
-                rows[f"{name}_delta.csv"] = _write_csv(tmp / f"{name}_delta.csv", d)
-                members.append(f"{name}_delta.csv")
-            zips.append((name, members))
-        with ThreadPoolExecutor(max_workers=2) as pool:  # zlib releases the GIL
-            list(pool.map(lambda job: _zip(tmp, *job), zips))
-        lines = [
-            f"{HEADER} {run_id}",
-            f"generated {generated_at.isoformat()}",
-            f"as_of {as_of.isoformat()}",
-            f"base {base or '-'}",
-            f"check_digit {str(check_digit).lower()}",
-            "",
-        ]
-        names = sorted(rows) + sorted(p.name for p in tmp.glob("*.zip"))
-        for name in names:
-            lines.append(f"{name} {rows.get(name, '-')} {_sha256(tmp / name)}")
-        (tmp / MANIFEST).write_bytes(sign("\n".join(lines) + "\n", signer))
-        os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    # One writer at a time; a run directory still `.tmp` under the lock was left by a
+    # killed run, with notification files holding IMSIs and MSISDNs: remove it first.
+    with lock(Path(data_dir) / "locks" / "lists"):
+        for stale in root.glob(".*.tmp"):
+            shutil.rmtree(stale, ignore_errors=True)
+        blacklist, notified, exceptions = generate(
+            inputs.state,
+            inputs.triplets,
+            inputs.pairing,
+            inputs.exempt,
+            inputs.home,
+            inputs.operators,
+            as_of,
+        )
+        tmp = root / f".{run_id}.{uuid.uuid4().hex[:8]}.tmp"
+        tmp.mkdir(parents=True)
+        try:
+            rows: dict[str, int] = {}
+            black_csv = csv_table(blacklist, BLACKLIST_COLUMNS, check_digit)
+            lists: list[tuple[str, str, pa.Table, list[str]]] = [
+                ("blacklist", "blacklist", black_csv, BLACKLIST_COLUMNS)
+            ]
+            for op in inputs.operators:
+                n = csv_table(notified[op], NOTIFICATION_COLUMNS, check_digit)
+                e = csv_table(exceptions[op], EXCEPTION_COLUMNS, check_digit)
+                lists.append((f"notifications_{op}", "notifications", n, NOTIFICATION_COLUMNS))
+                lists.append((f"exceptions_{op}", "exceptions", e, EXCEPTION_COLUMNS))
+            if inputs.registration is not None:
+                tacs, tracked, registered, golden = register_lists(
+                    inputs.barred_tacs if inputs.barred_tacs is not None else _NO_TACS,
+                    inputs.monitoring if inputs.monitoring is not None else _NO_IMEIS,
+                    inputs.registration,
+                    inputs.exempt,
+                )
+                lists.append(("barred_tacs", "barred_tacs", tacs, TAC_COLUMNS))
+                lists.append(
+                    (
+                        "tracked",
+                        "tracked",
+                        csv_table(tracked, IMEI_COLUMNS, check_digit),
+                        IMEI_COLUMNS,
+                    )
+                )
+                registered = csv_table(registered, IMEI_COLUMNS, check_digit)
+                lists.append(("registered", "registered", registered, IMEI_COLUMNS))
+                golden = csv_table(golden, IMEI_COLUMNS, check_digit)
+                lists.append(("exempt", "exempt", golden, IMEI_COLUMNS))
+            seen = _seen_pairs(inputs.triplets, check_digit)
+            zips: list[tuple[str, list[str]]] = []
+            for name, kind, table, columns in lists:
+                rows[f"{name}.csv"] = _write_csv(tmp / f"{name}.csv", table)
+                members = [f"{name}.csv"]
+                if base_dir is not None:
+                    old = _read_csv(base_dir / f"{name}.csv", columns, dates=True)
+                    d = delta(kind, table, old, blacklist=black_csv, seen=seen)
+                    rows[f"{name}_delta.csv"] = _write_csv(tmp / f"{name}_delta.csv", d)
+                    members.append(f"{name}_delta.csv")
+                zips.append((name, members))
+            with ThreadPoolExecutor(max_workers=2) as pool:  # zlib releases the GIL
+                list(pool.map(lambda job: _zip(tmp, *job), zips))
+            lines = [
+                f"{HEADER} {run_id}",
+                f"generated {generated_at.isoformat()}",
+                f"as_of {as_of.isoformat()}",
+                f"base {base or '-'}",
+                f"check_digit {str(check_digit).lower()}",
+                "",
+            ]
+            names = sorted(rows) + sorted(p.name for p in tmp.glob("*.zip"))
+            for name in names:
+                lines.append(f"{name} {rows.get(name, '-')} {_sha256(tmp / name)}")
+            (tmp / MANIFEST).write_bytes(sign("\n".join(lines) + "\n", signer))
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     notified_all = pa.concat_tables(
         [_NOTIFIED.empty_table()]
         + [t.select(_NOTIFIED.names).cast(_NOTIFIED) for t in notified.values()]

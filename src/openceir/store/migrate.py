@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -10,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, select
 
+from openceir.errors import ConfigError
 from openceir.settings import Settings
 from openceir.store.models import OperatorRow, utcnow
 from openceir.store.session import session_scope
@@ -29,13 +31,30 @@ def _config(engine: Engine | None = None) -> Config:
 
 def head_revisions() -> set[str]:
     """The revisions a fully migrated store is at (several heads are allowed)."""
-    return set(ScriptDirectory.from_config(_config()).get_heads())
+    return set(_heads())
+
+
+@cache
+def _heads() -> frozenset[str]:
+    """Read once per process: parsing the migration scripts costs ~0.1 s a call."""
+    return frozenset(ScriptDirectory.from_config(_config()).get_heads())
 
 
 def current_revision(engine: Engine) -> set[str]:
     """The revisions the store is at now; empty for a new database."""
     with engine.connect() as conn:
         return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def require_current(engine: Engine) -> None:
+    """Fail in one line (ConfigError) when the store is not migrated to the newest schema."""
+    current, heads = current_revision(engine), head_revisions()
+    if not heads <= current:
+        at = ", ".join(sorted(current)) or "empty"
+        raise ConfigError(
+            f"the store's schema is {at}, not the newest ({', '.join(sorted(heads))}); "
+            "run: openceir db upgrade"
+        )
 
 
 def upgrade(engine: Engine) -> None:

@@ -1,8 +1,9 @@
-"""Register lists (DIRBS formats): stolen, registration, pairing, exempt, barred, monitoring.
+"""Input registers (DIRBS list formats): stolen, registration, pairing, exempt, barred, monitoring.
 
-Each is a Source whose `parse` turns one CSV row into a record keyed like its register table
-(`openceir.store.registers`); the pipeline diffs full files against the current rows and
-applies `--delta` files' `change_type`. Malformed IMEIs are kept as `imei_raw`.
+Not to be confused with `openceir.lists`, the lists openceir publishes. Each is a Source whose
+`parse` turns one row into a record keyed like its register table (`openceir.store.registers`);
+`register_import` diffs full files against the current rows and applies `--delta` files'
+`change_type`. A row whose IMEI is not an IMEI is an invalid row (registers are curated).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from openceir.ingest import fields
+from openceir.ingest.register_import import import_register
 from openceir.ingest.source import Record, Source
 
 Row = Mapping[str, str | None]
@@ -74,6 +76,7 @@ STOLEN = Source(
     dirbs_kind="stolen_list",
     parse=parse_stolen,
     example="openceir import stolen stolen_list.csv",
+    importer=import_register,
 )
 REGISTRATION = Source(
     kind="registration",
@@ -93,6 +96,7 @@ REGISTRATION = Source(
     dirbs_kind="registration_list",
     parse=parse_registration,
     example="openceir import registration registration_list.zip",
+    importer=import_register,
 )
 PAIRING = Source(
     kind="pairing",
@@ -102,6 +106,7 @@ PAIRING = Source(
     dirbs_kind="pairing_list",
     parse=parse_pairing,
     example="openceir import pairing pairing_list.csv --delta",
+    importer=import_register,
 )
 EXEMPT = Source(
     kind="exempt",
@@ -111,6 +116,7 @@ EXEMPT = Source(
     dirbs_kind="golden_list",
     parse=parse_imei_only,
     example="openceir import exempt golden_list.csv",
+    importer=import_register,
 )
 BARRED = Source(
     kind="barred",
@@ -119,6 +125,7 @@ BARRED = Source(
     dirbs_kind="barred_list",
     parse=parse_imei_only,
     example="openceir import barred barred_list.csv",
+    importer=import_register,
 )
 BARRED_TAC = Source(
     kind="barred-tac",
@@ -127,6 +134,7 @@ BARRED_TAC = Source(
     dirbs_kind="barred_tac_list",
     parse=parse_barred_tac,
     example="openceir import barred-tac barred_tac_list.csv",
+    importer=import_register,
 )
 MONITORING = Source(
     kind="monitoring",
@@ -135,17 +143,18 @@ MONITORING = Source(
     dirbs_kind="monitoring_list",
     parse=parse_imei_only,
     example="openceir import monitoring monitoring_list.csv",
+    importer=import_register,
 )
 
-LIST_SOURCES = (STOLEN, REGISTRATION, PAIRING, EXEMPT, BARRED, BARRED_TAC, MONITORING)
+REGISTER_SOURCES = (STOLEN, REGISTRATION, PAIRING, EXEMPT, BARRED, BARRED_TAC, MONITORING)
 
 __all__ = [
     "BARRED",
     "BARRED_TAC",
     "EXEMPT",
-    "LIST_SOURCES",
     "MONITORING",
     "PAIRING",
+    "REGISTER_SOURCES",
     "REGISTRATION",
     "STOLEN",
     "parse_barred_tac",
