@@ -34,10 +34,10 @@ from stdnum import luhn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.notify.servers: the recording SMS gateway
 
-from openceir.eir.events import CheckEventLog  # noqa: E402
 from tests.notify.servers import SmsGateway  # noqa: E402
 
 from openceir.cases import file_report, publish_pending, request_code, trace  # noqa: E402
+from openceir.eir.check_events import CheckEventLog  # noqa: E402
 from openceir.lake.manifest import lake_dir  # noqa: E402
 from openceir.notify import flush  # noqa: E402
 from openceir.settings import CasesSettings, Settings, SmsWebhookSettings  # noqa: E402

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from openceir.eir.events import CheckEventLog
 from sqlalchemy import select
 
 from openceir.cases import list_alerts, recover, show_case, trace
+from openceir.eir.check_events import CheckEventLog
 from openceir.ingest import run_import
 from openceir.lake.manifest import lake_dir
 from openceir.notify import flush

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from openceir.eir.oauth import Authority, Client
 
+from openceir.access.tokens import Authority, Client
 from openceir.store.migrate import upgrade
 from openceir.store.session import connect
 from openceir.web import create_app

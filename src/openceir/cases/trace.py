@@ -1,7 +1,7 @@
 """Trace alerts: a reported IMEI seen with a SIM other than the reporter's.
 
 Sightings come from the EIRs' check events (`<lake>/check_events/date=D/*.parquet`, written
-by `openceir.eir.events`) and from operator dumps (the lake's observations, read again after
+by `openceir.eir.check_events`) and from operator dumps (the lake's observations, read again after
 each import). `raise_alerts` matches sightings against the IMEIs of open cases: a SIM with
 the owner's MSISDN teaches the owner's IMSI; any other SIM (`rules.is_new_identity`) raises
 one alert per case and identity (later sightings update it), tells the case's station and
