@@ -63,6 +63,26 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", "/api/v1/lists/runs/{run}/files/{name}"): Expect(
         "/api/v1/lists/runs/20261128T101500Z/files/blacklist.csv", 401
     ),
+    # cases: public routes answer everyone alike; police/staff routes need a token
+    ("POST", "/api/v1/cases/codes"): Expect("/api/v1/cases/codes", 400, form={}),
+    ("POST", "/api/v1/cases"): Expect("/api/v1/cases", 400, form={}),
+    ("GET", "/api/v1/cases/requests/{request_id}"): Expect(
+        "/api/v1/cases/requests/RQ-2222-2222", 404
+    ),
+    ("POST", "/api/v1/cases/requests/{request_id}/unblock-code"): Expect(
+        "/api/v1/cases/requests/RQ-2222-2222/unblock-code", 404, form={}
+    ),
+    ("POST", "/api/v1/cases/requests/{request_id}/unblock"): Expect(
+        "/api/v1/cases/requests/RQ-2222-2222/unblock", 400, form={}
+    ),
+    ("GET", "/api/v1/cases/imei/{imei}"): Expect("/api/v1/cases/imei/490154203237518", 200),
+    ("GET", "/api/v1/cases"): Expect("/api/v1/cases", 401),
+    ("GET", "/api/v1/cases/alerts"): Expect("/api/v1/cases/alerts", 401),
+    ("GET", "/api/v1/cases/{request_id}"): Expect("/api/v1/cases/RQ-2222-2222", 401),
+    ("POST", "/api/v1/cases/bulk"): Expect("/api/v1/cases/bulk", 401, form={}),
+    ("POST", "/api/v1/cases/{request_id}/{action}"): Expect(
+        "/api/v1/cases/RQ-2222-2222/recover", 400, form={}
+    ),
 }
 
 

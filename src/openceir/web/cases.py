@@ -157,6 +157,19 @@ def router(settings: Settings) -> APIRouter:
         tasks.add_task(flush, engine(), settings)
         return _challenge(ch)
 
+    @api.get("")
+    def list_cases(
+        request: Request,
+        station: str | None = None,
+        region: str | None = None,
+        status: str | None = None,
+        search: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Cases, newest first, of a station or region or all."""
+        staff(request)
+        scope = cases.Scope(station=station, region=region)
+        return cases.list_cases(engine(), scope, status=status, search=search)
+
     @api.post("", status_code=201)
     def report(body: ReportRequest, request: Request, tasks: BackgroundTasks) -> dict[str, Any]:
         """File a report proven by a one-time code; answers the request ID."""
@@ -183,8 +196,9 @@ def router(settings: Settings) -> APIRouter:
     @api.post("/requests/{request_id}/unblock-code", status_code=202)
     def unblock_code(request_id: str, request: Request, tasks: BackgroundTasks) -> dict[str, Any]:
         """Send the case's owner a code to unblock (to the number the case holds)."""
-        limiter.hit(PER_ADDRESS, "codes", _client(request))
-        limiter.hit(CODES_PER_NUMBER, "unblock-code", request_id.upper())
+        limiter.hit(PER_ADDRESS, "unblock-code", _client(request))
+        rid = cases.follow(engine(), request_id)["request_id"]  # NotFound first
+        limiter.hit(CODES_PER_NUMBER, "unblock-code", rid)
         ch = cases.request_unblock_code(engine(), settings, request_id)
         tasks.add_task(flush, engine(), settings)
         return _challenge(ch)
@@ -206,19 +220,6 @@ def router(settings: Settings) -> APIRouter:
         """Whether an IMEI is reported stolen here or by a peer CEIR, and since when."""
         limiter.hit(PER_ADDRESS, "imei", _client(request))
         return cases.why_blocked(engine(), imei)
-
-    @api.get("")
-    def list_cases(
-        request: Request,
-        station: str | None = None,
-        region: str | None = None,
-        status: str | None = None,
-        search: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Cases, newest first, of a station or region or all."""
-        staff(request)
-        scope = cases.Scope(station=station, region=region)
-        return cases.list_cases(engine(), scope, status=status, search=search)
 
     @api.get("/alerts")
     def alerts(
