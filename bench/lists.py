@@ -20,9 +20,9 @@ import numpy as np
 import pyarrow as pa
 
 from openceir.classify.state import CURRENT_SCHEMA
-from openceir.ledger.note import generate_key
+from openceir.lists.inputs import TRIPLET_SCHEMA
 from openceir.lists.run import RunInputs, write_run
-from openceir.lists.sources import TRIPLET_SCHEMA
+from openceir.tlog.note import generate_key
 
 AS_OF = date(2026, 11, 28)
 

@@ -293,8 +293,9 @@ def test_differentiate_takes_the_registered_model_rats_from_the_catalog() -> Non
 
 @pytest.fixture
 def ledger_dir(tmp_path):
-    from openceir.ledger import Log, add_participant, append_event, generate_key
+    from openceir.ledger import Log, add_participant, append_event
     from openceir.ledger.events import ImeiLedger
+    from openceir.tlog import generate_key
 
     path = tmp_path / "ledger"
     Log.create(path, "ceir.testland.example/log")
@@ -364,10 +365,11 @@ def test_a_run_reads_the_registration_and_the_ledger_and_explains(settings, tmp_
     from openceir.classify import rules, run
     from openceir.classify.explain import explain
     from openceir.ingest import run_import
-    from openceir.ledger import Log, add_participant, append_event, generate_key
+    from openceir.ledger import Log, add_participant, append_event
     from openceir.ledger.events import ImeiLedger
     from openceir.store.migrate import upgrade
     from openceir.store.session import connect
+    from openceir.tlog import generate_key
 
     today = date(2026, 11, 28)
     engine = connect(settings.sqlalchemy_url)

@@ -54,3 +54,22 @@ def test_identify_reads_the_tac_catalog_when_the_store_has_one(cli, tmp_path) ->
     assert done.returncode == 0, done.stderr
     device = json.loads(done.stdout)["candidates"][0]["parts"]["device"]
     assert device == {"manufacturer": "Acme", "model": "Rocket 3"}
+
+
+def test_identify_mistyped_grouped_imei_says_not_a_valid_imei_first_and_exits_1(cli) -> None:
+    done = cli("identify", "35-209900-176148-2")
+    assert done.returncode == 1
+    lines = done.stdout.strip().splitlines()
+    assert "not a valid IMEI" in lines[0]
+    assert "bad check digit 2, expected 1" in lines[0]
+    assert "IMSI" not in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_identify_bare_digits_failing_as_imei_warn_before_the_imsi_reading(cli) -> None:
+    done = cli("identify", "352099001761482")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert "not a valid IMEI" in lines[0]
+    assert "expected 1" in lines[0]
+    assert "IMSI 352099001761482" in done.stdout

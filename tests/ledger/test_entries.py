@@ -8,8 +8,9 @@ import pytest
 from stdnum import luhn
 
 from openceir.errors import InputError, IntegrityError
-from openceir.ledger import entries, note
+from openceir.ledger import entries
 from openceir.ledger.participants import Participant, Participants, RoleNotAllowed
+from openceir.tlog import note
 
 TIME = "2026-11-28T12:00:00Z"
 
@@ -75,7 +76,7 @@ def test_entry_signed_by_an_impostor_key_is_rejected() -> None:
 
 def test_altered_entry_is_rejected() -> None:
     entry = entries.sign_event(stolen(), POLICE)
-    with pytest.raises(note.InvalidSignatureError):
+    with pytest.raises(IntegrityError, match=r"invalid signature by key police\.testland"):
         entries.check_entry(entry.replace(b"PS-2026-0042", b"PS-2026-0043"), REGISTRY)
 
 

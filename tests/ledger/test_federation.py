@@ -11,7 +11,7 @@ from openceir.errors import IntegrityError, NotFound
 from openceir.ledger import federation
 from openceir.ledger.log import Log
 from openceir.ledger.storage import LedgerFiles
-from openceir.ledger.tiles import parse_tile_path
+from openceir.tlog.tiles import parse_tile_path
 
 ORIGIN = "ceir.alphaland.example/log"
 

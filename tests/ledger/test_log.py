@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from openceir.errors import ConfigError, InputError
-from openceir.ledger import checkpoint, merkle, note, tiles
+from openceir.errors import ConfigError, InputError, IntegrityError
 from openceir.ledger.log import Log
-from openceir.ledger.tiles import ENTRIES, Tile
+from openceir.tlog import checkpoint, merkle, note, tiles
+from openceir.tlog.tiles import ENTRIES, Tile
 
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors" / "tiles"
 TESSERA = VECTORS / "tessera-testdata-log"
@@ -156,7 +156,7 @@ def test_open_rejects_tiles_that_disagree_with_the_checkpoint(tmp_path: Path) ->
     data = bytearray(tile.read_bytes())
     data[5] ^= 1
     tile.write_bytes(bytes(data))
-    with pytest.raises(merkle.IntegrityError, match="ledger verify"):
+    with pytest.raises(IntegrityError, match="ledger verify"):
         Log.open(tmp_path)
 
 

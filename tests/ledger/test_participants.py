@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from openceir.errors import ConfigError, InputError
-from openceir.ledger import note
 from openceir.ledger.participants import (
     UnknownParticipant,
     add_participant,
     load_participants,
 )
+from openceir.tlog import note
 
 
 def test_added_participant_is_stored_sorted_and_reloaded(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from openceir.errors import IntegrityError, NotFound
 from openceir.ledger.storage import LedgerFiles, write_atomic, write_many_atomic
-from openceir.ledger.tiles import ENTRIES, Tile, encode_bundle
+from openceir.tlog.tiles import ENTRIES, Tile, encode_bundle
 
 
 def test_write_atomic_replaces_content_with_mode_and_leaves_no_temp(tmp_path: Path) -> None:

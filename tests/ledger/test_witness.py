@@ -1,53 +1,22 @@
-"""C2SP tlog-witness and tlog-cosignature/v1: the witness's checks and the log's publishing."""
+"""A witness kept on disk (C2SP tlog-witness checks) and a log publishing to witnesses."""
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import httpx
 import pytest
 
 from openceir.errors import IntegrityError
-from openceir.ledger import note, witness
+from openceir.ledger import witness
 from openceir.ledger.log import Log
-from openceir.ledger.witness import Witness, WitnessError
+from openceir.ledger.witness import Witness
+from openceir.tlog import cosignature
+from openceir.tlog import witness as protocol
+from openceir.tlog.witness import WitnessError
 
-VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors" / "note" / "c2sp-tlog-checkpoint"
 ORIGIN = "ceir.testland.example/log"
 NOW = 1_800_000_000
-
-
-def test_cosigned_message_matches_the_c2sp_example() -> None:
-    body = note.parse((VECTORS / "behind-the-sofa-unverifiable.checkpoint").read_bytes()).text
-    want = (VECTORS / "cosignature-v1-signed-message.txt").read_bytes()
-    assert witness.cosigned_message(body, 1679315147) == want
-
-
-def test_example_cosignature_line_carries_its_timestamp() -> None:
-    parsed = note.parse((VECTORS / "behind-the-sofa-cosigned-unverifiable.checkpoint").read_bytes())
-    w1 = parsed.unverified[1]
-    raw = base64.b64decode(w1.base64)
-    assert (w1.name, len(raw), int.from_bytes(raw[4:12], "big")) == (
-        "witness.example.com/w1",
-        76,
-        1679315147,
-    )
-
-
-def test_cosigner_keys_round_trip_and_cosignatures_verify_or_fail() -> None:
-    cosigner = witness.generate_cosigner("witness.testland/w1")
-    again = witness.parse_cosigner_skey(cosigner.skey)
-    assert again.verifier == cosigner.verifier
-    assert witness.parse_cosigner_vkey(cosigner.verifier.vkey) == cosigner.verifier
-    body = "o\n1\n" + base64.b64encode(bytes(32)).decode() + "\n"
-    line = cosigner.cosign(body, NOW)
-    msg = (body + "\n" + line).encode()
-    assert witness.cosignature_times(msg, [cosigner.verifier]) == {"witness.testland/w1": NOW}
-    flipped = msg.replace(b"\n1\n", b"\n2\n", 1)
-    assert witness.cosignature_times(flipped, [cosigner.verifier]) == {}
-    with pytest.raises(note.MalformedNoteError):
-        witness.parse_cosigner_vkey(note.generate_key("x").verifier.vkey)  # a 0x01 key
 
 
 @pytest.fixture
@@ -70,20 +39,20 @@ def _status(wit: Witness, body: bytes) -> tuple[int, str | None]:
 
 
 def test_witness_follows_a_growing_log_with_consistency_proofs(log: Log, wit: Witness) -> None:
-    first = wit.add_checkpoint(witness.format_request(0, [], log.checkpoint()), now=NOW)
+    first = wit.add_checkpoint(protocol.format_request(0, [], log.checkpoint()), now=NOW)
     assert first.startswith("— witness.testland/w1 ")
     assert wit.latest(ORIGIN) == (10, log.root())
     log.append([b"e10", b"e11"])
-    assert _status(wit, witness.format_request(0, [], log.checkpoint())) == (409, "10\n")
+    assert _status(wit, protocol.format_request(0, [], log.checkpoint())) == (409, "10\n")
     proof = log.consistency_proof(10, 12)
-    line = wit.add_checkpoint(witness.format_request(10, proof, log.checkpoint()), now=NOW)
+    line = wit.add_checkpoint(protocol.format_request(10, proof, log.checkpoint()), now=NOW)
     cosigned = log.add_cosignatures([line])
-    assert witness.is_published(cosigned, log.verifier, [wit.cosigner.verifier], quorum=1)
+    assert cosignature.is_published(cosigned, log.verifier, [wit.cosigner.verifier], quorum=1)
     assert wit.latest(ORIGIN)[0] == 12
-    again = wit.add_checkpoint(witness.format_request(12, [], log.checkpoint()), now=NOW + 60)
+    again = wit.add_checkpoint(protocol.format_request(12, [], log.checkpoint()), now=NOW + 60)
     renewed = log.add_cosignatures([again])
     assert renewed.count("— witness.testland/w1 ".encode()) == 1
-    assert witness.cosignature_times(renewed, [wit.cosigner.verifier]) == {
+    assert cosignature.cosignature_times(renewed, [wit.cosigner.verifier]) == {
         "witness.testland/w1": NOW + 60
     }
 
@@ -91,26 +60,26 @@ def test_witness_follows_a_growing_log_with_consistency_proofs(log: Log, wit: Wi
 def test_witness_rejects_bad_requests_with_the_spec_status(
     tmp_path, log: Log, wit: Witness
 ) -> None:
-    wit.add_checkpoint(witness.format_request(0, [], log.checkpoint()), now=NOW)
+    wit.add_checkpoint(protocol.format_request(0, [], log.checkpoint()), now=NOW)
     log.append([b"e10"])
     proof = log.consistency_proof(10, 11)
     bad = [bytes(32), *proof[1:]]
-    assert _status(wit, witness.format_request(10, bad, log.checkpoint()))[0] == 422
-    assert _status(wit, witness.format_request(12, [], log.checkpoint()))[0] == 400
+    assert _status(wit, protocol.format_request(10, bad, log.checkpoint()))[0] == 422
+    assert _status(wit, protocol.format_request(12, [], log.checkpoint()))[0] == 400
     assert _status(wit, b"old 01\n\n" + log.checkpoint())[0] == 400
     assert _status(wit, b"no blank line")[0] == 400
     other = Log.create(tmp_path / "other", "other.example/log")
-    assert _status(wit, witness.format_request(0, [], other.checkpoint()))[0] == 404
+    assert _status(wit, protocol.format_request(0, [], other.checkpoint()))[0] == 404
     impostor = Log.create(tmp_path / "impostor", ORIGIN)  # same origin, another key
     impostor.append([f"x{i}".encode() for i in range(10)])
-    assert _status(wit, witness.format_request(10, [], impostor.checkpoint()))[0] == 403
+    assert _status(wit, protocol.format_request(10, [], impostor.checkpoint()))[0] == 403
 
 
 def test_same_size_with_another_root_is_a_fork(tmp_path, log: Log, wit: Witness) -> None:
-    wit.add_checkpoint(witness.format_request(0, [], log.checkpoint()), now=NOW)
+    wit.add_checkpoint(protocol.format_request(0, [], log.checkpoint()), now=NOW)
     fork = Log.create(tmp_path / "fork", ORIGIN, key=log.signer)
     fork.append([f"forked {i}".encode() for i in range(10)])
-    status, _ = _status(wit, witness.format_request(10, [], fork.checkpoint()))
+    status, _ = _status(wit, protocol.format_request(10, [], fork.checkpoint()))
     assert status == 409
 
 
@@ -125,7 +94,7 @@ def test_publish_collects_a_quorum_over_http_transport(tmp_path, log: Log) -> No
         try:
             line = witnesses[str(request.url)].add_checkpoint(request.content, now=NOW)
         except WitnessError as exc:
-            ctype = witness.SIZE_CONTENT_TYPE if exc.body else "text/plain"
+            ctype = protocol.SIZE_CONTENT_TYPE if exc.body else "text/plain"
             return httpx.Response(
                 exc.status, text=exc.body or str(exc), headers={"content-type": ctype}
             )
@@ -134,7 +103,7 @@ def test_publish_collects_a_quorum_over_http_transport(tmp_path, log: Log) -> No
     keys = [(url, w.cosigner.verifier) for url, w in witnesses.items()]
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
         msg = witness.publish(log, keys, quorum=2, client=client)
-        assert witness.cosignature_times(msg, [k for _, k in keys]).keys() == {
+        assert cosignature.cosignature_times(msg, [k for _, k in keys]).keys() == {
             "witness.testland/w1", "witness.testland/w2",
         }  # fmt: skip
         assert Log.open(log.files.root).checkpoint() == msg

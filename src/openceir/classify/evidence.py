@@ -6,7 +6,6 @@ Pure: no I/O. `clone_inputs` reads these from the sources, `clones` decides on t
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -14,34 +13,7 @@ from typing import Any
 
 from stdnum import luhn
 
-from openceir.lake.rat import GENERATIONS
-
-LTE, LTE_VARIANTS = 4, 16 | 32
-_INTERFACES = (
-    (1, re.compile(r"\b(E?GSM|GPRS|EDGE|DCS|PCS|2G)\b", re.I)),
-    (2, re.compile(r"\b(WCDMA|UMTS|HS[DU]?PA\+?|TD-?SCDMA|3G)\b", re.I)),
-    (LTE, re.compile(r"\b(LTE|E-?UTRAN?|4G)\b(?!-M)", re.I)),
-    (8, re.compile(r"\b(NR|5G)\b", re.I)),
-    (16, re.compile(r"\bNB-?IoT\b", re.I)),
-    (32, re.compile(r"\b(LTE-M|CAT-?M1?|eMTC)\b", re.I)),
-)
-
-
-def interface_mask(text: str | None) -> int | None:
-    """The RAT bitmask (openceir.lake.rat) of a registration's radio interface text.
-
-    >>> interface_mask("GSM,WCDMA,LTE")
-    55
-    >>> interface_mask("2G|3G"), interface_mask("NB-IoT"), interface_mask("") is None
-    (3, 16, True)
-    """
-    mask = 0
-    for bit, pattern in _INTERFACES:
-        if text and pattern.search(text):
-            mask |= bit
-    if mask & LTE:
-        mask |= LTE_VARIANTS  # the convention of sources.LTE_VARIANTS
-    return mask or None
+from openceir.lake.rat import GENERATIONS, LTE, LTE_VARIANTS, interface_mask
 
 
 def rat_words(mask: int) -> str:

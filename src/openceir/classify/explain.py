@@ -1,4 +1,4 @@
-"""Explain one IMEI's classification in words a support agent can read out (DESIGN §5b)."""
+"""Explain one IMEI's classification in words a support agent can read out (architecture §6)."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ class Node:
 
 @dataclass(frozen=True)
 class Condition:
-    """A classification condition (DESIGN §5b)."""
+    """A classification condition (architecture §6)."""
 
     label: str
     reason: str

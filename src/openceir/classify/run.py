@@ -23,7 +23,7 @@ from openceir.classify.clone_inputs import BindingReader, differentiate
 from openceir.classify.engine import Evaluator, Match, spark_backend
 from openceir.classify.rules import Rules, condition_dict
 from openceir.errors import ConfigError, OpenceirError
-from openceir.settings import Settings
+from openceir.settings import DataPaths, Settings
 from openceir.store.classification import ClassificationRun
 from openceir.store.models import utcnow
 
@@ -62,7 +62,7 @@ class RunResult:
 def run_lock(data_dir: Path) -> Iterator[None]:
     """Hold the classification lock, or fail at once if another run holds it."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "classify.lock"
+    path = DataPaths(data_dir).classify_lock
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:

@@ -1,4 +1,4 @@
-"""Classification state with history (DESIGN §5b): apply a run's matches, read what holds.
+"""Classification state with history (architecture §6): apply a run's matches, read what holds.
 
 Per condition, a run opens a row for each newly matched IMEI (block date = run date + grace
 period, or the amnesty end date), refreshes the evidence of rows still matched, and closes

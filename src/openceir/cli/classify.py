@@ -11,6 +11,7 @@ from rich.table import Table
 from openceir.cli import _context
 from openceir.cli._context import console
 from openceir.errors import InputError
+from openceir.settings import DataPaths
 
 
 def _date(value: str | None) -> dt.date:
@@ -35,7 +36,7 @@ def binding_reader(data_dir: Path):
     from openceir.ledger.events import ImeiLedger
     from openceir.ledger.storage import LedgerFiles
 
-    path = data_dir / "ledger"
+    path = DataPaths(data_dir).ledger
     return ImeiLedger.open(path).manufacturer_binding if LedgerFiles(path).exists() else None
 
 
@@ -104,6 +105,17 @@ def classify_command(
             c.refused or "",
         )
     console.print(table)
+    if not dry_run:
+        # Composition point: classify (layer 4) knows nothing of reports (layer 7).
+        from openceir.reports import aggregates
+
+        with console.status("computing the report figures"):
+            summary = aggregates.compute(_context.settings(), engine, result.run_id)
+        console.print(
+            f"Report figures of run {result.run_id}: {summary['figures']} figures for "
+            f"{', '.join(summary['months']) or 'no lake month'}",
+            markup=False,
+        )
     refused = [c.label for c in result.conditions if c.refused]
     if refused:
         console.print(f"Not published (safety check): {', '.join(refused)}")

@@ -14,8 +14,10 @@ from openceir.errors import OpenceirError
 EXAMPLE = """Say what an identifier is: IMEI, IMEISV, MEID, ESN, MAC/EUI-64, IMSI or MSISDN.
 
 Lists every kind the value could be, its parts (TAC, serial, check digit, software version,
-MCC/MNC/operator ...) and findings (bad check digit, test TAC, placeholder ...). Exits 1 when
-the value is not a valid identifier of any kind.
+MCC/MNC/operator ...) and findings (bad check digit, test TAC, placeholder ...). A value
+written as an IMEI (label, imei- prefix, or grouped 2-6-6-1) is judged as an IMEI only, and a
+wrong check digit is named with the digit it should be. Exits 1 when the value is not a valid
+identifier of any kind, or is written as an IMEI and is not a valid one.
 
 Examples:
 
@@ -74,8 +76,17 @@ def _as_json(result: dict[str, Any]) -> str:
 def _print(result: dict[str, Any]) -> None:
     from openceir.cli._context import console
 
-    if not result["candidates"]:
+    findings = list(result["findings"])
+    imei_failed = [f for f in findings if f.code == "bad_check_digit"]
+    written_as_imei = result.get("form") == "IMEI" and not result["valid"]
+    if written_as_imei or (imei_failed and result["valid"]):
+        first = (imei_failed or findings)[0]
+        findings.remove(first)
+        console.print(f"[bold red]{result['input']!r} is not a valid IMEI[/]: {first.message}")
+    elif not result["candidates"]:
         console.print(f"[bold red]{result['input']!r} is not a valid identifier of any kind[/]")
+    for found in findings:
+        console.print(f"  {found.severity}: {found.code}: {found.message}")
     for candidate in result["candidates"]:
         table = Table(title=f"{candidate['kind']} {candidate['value']}", show_header=False)
         table.add_column("part", style="bold")
@@ -87,8 +98,6 @@ def _print(result: dict[str, Any]) -> None:
         console.print(table)
         for found in candidate["findings"]:
             console.print(f"  {found.severity}: {found.code}: {found.message}")
-    for found in result["findings"]:
-        console.print(f"  {found.severity}: {found.code}: {found.message}")
     if len(result["candidates"]) > 1:
         kinds = ", ".join(c["kind"] for c in result["candidates"])
         console.print(f"Ambiguous: could be {kinds}")

@@ -12,7 +12,7 @@ import typer
 
 from openceir.cli import _context
 from openceir.errors import InputError
-from openceir.ledger import checkpoint, federation, note, witness
+from openceir.ledger import federation, witness
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger, verify_ledger
 from openceir.ledger.foreign_stolen import sync_foreign_stolen
@@ -20,6 +20,7 @@ from openceir.ledger.log import Log, default_origin
 from openceir.ledger.participants import ROLES, add_participant
 from openceir.ledger.storage import write_atomic
 from openceir.store.migrate import current_revision
+from openceir.tlog import checkpoint, cosignature, note
 
 app = typer.Typer(
     help="The global IMEI ledger: a signed, append-only Merkle log of IMEI events.",
@@ -37,7 +38,7 @@ app.add_typer(witness_app, name="witness")
 
 def ledger_dir() -> Path:
     """The ledger directory of the configured data dir."""
-    return _context.settings().data_dir / "ledger"
+    return _context.settings().paths.ledger
 
 
 @app.command("init")
@@ -263,11 +264,11 @@ def publish_cmd(
         url, sep, vkey = spec.rpartition("=")  # a vkey never holds '=' (33 bytes of base64)
         if not sep:
             raise InputError(f"{spec!r} is not URL=VKEY", field="witness")
-        witnesses.append((url, witness.parse_cosigner_vkey(vkey)))
+        witnesses.append((url, cosignature.parse_cosigner_vkey(vkey)))
     log = Log.open(ledger_dir())
     with httpx.Client(timeout=30) as client:
         msg = witness.publish(log, witnesses, quorum, client)
-    got = witness.cosignature_times(msg, [k for _, k in witnesses])
+    got = cosignature.cosignature_times(msg, [k for _, k in witnesses])
     typer.echo(f"Published with {len(got)} cosignatures: {', '.join(sorted(got))}")
 
 

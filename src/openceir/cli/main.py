@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from openceir import __version__
 from openceir.cli._context import err_console
 from openceir.errors import OpenceirError
+from openceir.tlog import TlogError
 
 # name -> (module, Typer sub-app attribute or None when the module has `register(app)`,
 #          the one-line summary shown by `openceir --help`; a test keeps it equal to the
@@ -41,7 +42,7 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
     "serve": (
         "openceir.cli.serve",
         None,
-        "Serve the web app: REST API under /api/v1, Handle resolution, ledger files.",
+        "Serve the web app: portal, REST API under /api/v1, Handle resolution, ledger files.",
     ),
     "classify": (
         "openceir.cli.classify",
@@ -86,6 +87,41 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "Output lists for operators' EIRs: blacklist, notifications, exceptions and more.",
     ),
     "keys": ("openceir.cli.keys", "app", "The CEIR's list-signing key (Ed25519)."),
+    "registry": (
+        "openceir.cli.registry",
+        "app",
+        "Device registration: type approvals, registration requests, travellers.",
+    ),
+    "kym": (
+        "openceir.cli.kym",
+        "app",
+        "Know Your Mobile: is a phone valid, approved, registered, stolen, blocked?",
+    ),
+    "users": (
+        "openceir.cli.users",
+        "app",
+        "People's accounts for the portal: add, list, disable, reset a password, set a role.",
+    ),
+    "clients": (
+        "openceir.cli.clients",
+        "app",
+        "OAuth2 machine clients (EIRs, AMFs): add, list, rotate and revoke.",
+    ),
+    "cases": (
+        "openceir.cli.cases",
+        "app",
+        "Lost and stolen phones: cases, trace alerts, recovery, unblocking, bulk filing.",
+    ),
+    "notify": (
+        "openceir.cli.notify",
+        "app",
+        "Messages to send (SMS, e-mail, console): the outbox, sent and retried.",
+    ),
+    "report": (
+        "openceir.cli.report",
+        "app",
+        "Monthly reports for the country or one operator: HTML, CSV, JSON or PDF.",
+    ),
 }
 
 
@@ -168,6 +204,6 @@ def run(argv: list[str] | None = None) -> None:
     """
     try:
         app(args=argv, prog_name="openceir")
-    except OpenceirError as exc:
+    except (OpenceirError, TlogError) as exc:  # tlog stands alone: its own error root
         err_console.print(f"Error: {exc}", soft_wrap=True, markup=False)
         sys.exit(1)

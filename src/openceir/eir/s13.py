@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import time
 
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.diameter import codec
 from openceir.eir.diameter.codec import Avp, Header
 from openceir.eir.diameter.peer import DiameterServer, PeerState
-from openceir.eir.events import CheckEventLog
 from openceir.eir.metrics import Metrics
 from openceir.eir.service import EirService
-from openceir.eir.snapshot import BLACKLISTED, GREYLISTED, STATUS_NAMES, UNKNOWN, WHITELISTED
+from openceir.eir.snapshot.format import BLACKLISTED, GREYLISTED, STATUS_NAMES, UNKNOWN, WHITELISTED
+from openceir.identifiers.imsi import is_well_formed as imsi_form
 
 S13_APPLICATION = 16777252
 ME_IDENTITY_CHECK = 324
@@ -98,7 +99,7 @@ class S13Handler:
             )
         user = codec.find(avps, codec.USER_NAME)
         imsi = user.data.decode("ascii", errors="replace") if user else None
-        if imsi is not None and not (5 <= len(imsi) <= 15 and imsi.isdigit()):
+        if imsi is not None and not imsi_form(imsi):
             imsi = None  # a User-Name that is not an IMSI cannot match an exception pair
         status, _reason, _snap = self.service.check(key, imsi)
         if (
@@ -163,8 +164,10 @@ def s13_server(
     events: CheckEventLog | None = None,
     metrics: Metrics | None = None,
     host_ip: str = "127.0.0.1",
+    write_high_water: int = 256 * 1024,
+    write_limit: int = 8 * 1024 * 1024,
 ) -> DiameterServer:
-    """A DiameterServer serving S13 from `service`."""
+    """A DiameterServer serving S13 from `service` (back-pressure bounds: see the peer)."""
     handler = S13Handler(service, events=events, metrics=metrics)
     return DiameterServer(
         origin_host,
@@ -172,6 +175,8 @@ def s13_server(
         handlers={S13_APPLICATION: handler},
         vendor_apps={S13_APPLICATION: VENDOR_3GPP},
         host_ip=host_ip,
+        write_high_water=write_high_water,
+        write_limit=write_limit,
     )
 
 

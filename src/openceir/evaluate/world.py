@@ -21,7 +21,7 @@ from openceir.evaluate.score import GOALS, Flags, Row, read_truth, score, truth_
 from openceir.ingest import import_many, plan_directory
 from openceir.lake import reader
 from openceir.lists.build import generate
-from openceir.lists.sources import load_inputs
+from openceir.lists.inputs import load_inputs
 from openceir.settings import Region, Settings
 from openceir.simulate import CLONE_VARIANTS, Rates, simulate
 from openceir.simulate.network import made_up_operators

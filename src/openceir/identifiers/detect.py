@@ -8,6 +8,11 @@ IMSI is proposed only at 15 digits and a MAC/EUI-64 only when written with a hex
 separators (16 bare decimal digits are an IMEISV). `tac_lookup` is a hook for the
 device catalogue: called with the TAC, it may return model details to add to the IMEI parts.
 
+The written form can say IMEI on its own: an ``IMEI`` label, an ``imei-`` PEI prefix, or the
+digits grouped as an IMEI is printed (2-6-6-1 or 8-6-1, 3GPP TS 23.003 §6.2.1). Such a value is
+judged as an IMEI only, so a mistyped check digit is reported as that, never read as an IMSI.
+Bare 15 digits that fail as an IMEI still get that finding first, before other readings.
+
 >>> [c["kind"] for c in describe("490154203237518")["candidates"]]
 ['IMEI', 'MEID']
 >>> [c["kind"] for c in describe("IMEI 490154203237518")["candidates"]]
@@ -21,6 +26,9 @@ device catalogue: called with the TAC, it may return model details to add to the
 >>> result = describe("490154203237519")
 >>> result["valid"], [f.code for f in result["findings"]]
 (False, ['bad_check_digit'])
+>>> result = describe("35-209900-176148-2")
+>>> result["form"], result["valid"], result["findings"][0].message
+('IMEI', False, 'IMEI 352099001761482: bad check digit 2, expected 1')
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from openceir.errors import InvalidIdentifier
 from openceir.identifiers import esn, imei, imeisv, imsi, mac, meid, msisdn, pei
 from openceir.identifiers.findings import Finding, finding
 
-__all__ = ["KINDS", "describe", "kinds"]
+__all__ = ["KINDS", "describe", "form", "kinds"]
 
 #: Kinds in the order candidates are listed.
 KINDS = ("IMEI", "IMEISV", "MEID", "ESN", "MAC-48", "EUI-64", "IMSI", "MSISDN")
@@ -41,6 +49,9 @@ KINDS = ("IMEI", "IMEISV", "MEID", "ESN", "MAC-48", "EUI-64", "IMSI", "MSISDN")
 TacLookup = Callable[[str], "dict[str, Any] | None"]
 
 _LABEL = re.compile(r"^\s*(IMEISV|IMEI|IMSI|MEID|ESN|MSISDN|MAC)\s*[:=#-]?\s*", re.IGNORECASE)
+
+#: An IMEI as printed on a box or label: TAC (2-6 or 8) - serial (6) - check digit (1).
+_IMEI_GROUPING = re.compile(r"^\s*\d{2}[ ./-]?\d{6}[ ./-]\d{6}[ ./-]\d\s*$")
 
 
 def _imei_parts(value: str, tac_lookup: TacLookup | None) -> dict[str, Any]:
@@ -109,9 +120,22 @@ def _candidate(kind: str, value: str, country_code: str | None, tac_lookup: TacL
     return canonical, msisdn.info(canonical), []
 
 
-def kinds(value: str) -> list[str]:
-    """The kinds `value` could be, from a label or PEI prefix, else every kind."""
+def form(value: str) -> str | None:
+    """``"IMEI"`` when the written form says IMEI (label, ``imei-``, IMEI grouping), else None."""
     text = value.strip()
+    match = _LABEL.match(text)
+    if match and match.group(1).upper() == "IMEI":
+        return "IMEI"
+    if text[:5].lower() == "imei-" or _IMEI_GROUPING.match(text):
+        return "IMEI"
+    return None
+
+
+def kinds(value: str) -> list[str]:
+    """The kinds `value` could be, from a label, PEI prefix or IMEI grouping, else every kind."""
+    text = value.strip()
+    if form(text) == "IMEI" and not (text[:5].lower() == "imei-" and pei.is_valid(text)):
+        return ["IMEI"]
     if text[:4].lower() in ("imei", "mac-", "eui-") and "-" in text[:7] and pei.is_valid(text):
         return [
             {"imei": "IMEI", "imeisv": "IMEISV", "mac": "MAC-48", "eui": "EUI-64"}[
@@ -141,6 +165,8 @@ def describe(
     stripped = text[match.end() :] if match else text
     if text.strip()[:4].lower() in ("imei", "mac-", "eui-") and pei.is_valid(text):
         stripped = pei.parse(text)[1]
+    elif text.strip()[:5].lower() == "imei-":
+        stripped = text.strip()[5:]
     candidates = []
     for kind in kinds(text):
         try:
@@ -153,8 +179,11 @@ def describe(
         findings = [f for f in imei.findings(stripped) if f.severity == "error"] or [
             finding("non_digit", "not a valid IMEI, IMEISV, MEID, ESN, MAC, IMSI or MSISDN")
         ]
+    elif "IMEI" in kinds(text) and not any(c["kind"] == "IMEI" for c in candidates):
+        findings = [f for f in imei.findings(stripped) if f.code == "bad_check_digit"]
     return {
         "input": text,
+        "form": form(text),
         "valid": bool(candidates),
         "candidates": candidates,
         "findings": findings,

@@ -1,4 +1,4 @@
-"""Data-quality checks (DESIGN §5): each has a threshold, can be disabled, and is recorded.
+"""Data-quality checks (architecture §5): each has a threshold, can be disabled, and is recorded.
 
 A check measures a value (usually a ratio of rows) and passes when it is within its
 threshold: at most `threshold` for "max" checks, at least for "min" checks (volume_drop).
@@ -35,7 +35,7 @@ SPECS: dict[str, CheckSpec] = {
         CheckSpec("future_dates", 0.0, "max", "rows dated after today"),
         CheckSpec("null_ratio", 0.05, "max", "empty values in a column"),
         CheckSpec("unclean_imei", 0.05, "max", "IMEIs whose first 14 characters are not digits"),
-        CheckSpec("unclean_imsi", 0.05, "max", "IMSIs that are not 14-15 ASCII digits"),
+        CheckSpec("unclean_imsi", 0.05, "max", "IMSIs that are not 6-15 ASCII digits"),
         CheckSpec("unclean_msisdn", 0.05, "max", "MSISDNs that are not 6-15 ASCII digits"),
         CheckSpec("unclean_rat", 0.05, "max", "RAT values with an unknown code"),
         CheckSpec("foreign_imsi", 0.10, "max", "IMSIs outside the country's MCCs"),

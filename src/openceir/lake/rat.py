@@ -1,35 +1,38 @@
-"""Radio access technologies as a bitmask: the one mapping from 3GPP RAT-Type codes to bits.
+"""Radio access technologies as a bitmask: the one table from RAT text to bits.
 
-Operator dumps name RATs either by the 3GPP RAT-Type code (TS 29.274 §8.17 / TS 29.212) or
-by generation (`2G`, `3G`, `4G`, `5G`); the lake stores the union seen for a triplet in a
-month as `rat_mask` (SMALLINT):
+Every radio-technology text the project reads goes through this table: operator dumps (3GPP
+RAT-Type codes, TS 29.274 §8.17 / TS 29.212, or generation words), the TAC catalog's `rats`
+and registrations' radio interface text (interface names). The lake stores the union seen for a
+triplet in a month as `rat_mask` (SMALLINT):
 
-| bit | value | meaning                   | codes accepted               |
-|-----|-------|---------------------------|------------------------------|
-| 0   | 1     | 2G (GERAN)                | `002`, `2G`                  |
-| 1   | 2     | 3G (UTRAN, HSPA evolution)| `001`, `005`, `3G`           |
-| 2   | 4     | 4G (E-UTRAN)              | `006`, `4G`                  |
-| 3   | 8     | 5G (NR)                   | `010`, `5G`                  |
-| 4   | 16    | NB-IoT                    | `008`                        |
-| 5   | 32    | LTE-M                     | `009`                        |
-| 6   | 64    | GAN (generic access)      | `004`                        |
-| 7   | 128   | 3GPP2 (CDMA family)       | `101` to `105`               |
+| bit | value | meaning              | codes       | words (any case)                              |
+|-----|-------|----------------------|-------------|-----------------------------------------------|
+| 0   | 1     | 2G (GERAN)           | `002`       | 2G GSM EGSM GPRS EDGE DCS PCS GERAN           |
+| 1   | 2     | 3G (UTRAN, HSPA)     | `001` `005` | 3G WCDMA UMTS HSPA HSDPA HSUPA HSPA+ TD-SCDMA |
+| 2   | 4     | 4G (E-UTRAN)         | `006`       | 4G LTE E-UTRA E-UTRAN EUTRAN                  |
+| 3   | 8     | 5G (NR)              | `010`       | 5G NR                                         |
+| 4   | 16    | NB-IoT               | `008`       | NB-IOT NBIOT                                  |
+| 5   | 32    | LTE-M                | `009`       | LTE-M CAT-M CAT-M1 EMTC                       |
+| 6   | 64    | GAN (generic access) | `004`       | GAN                                           |
+| 7   | 128   | 3GPP2 (CDMA family)  | `101`-`105` |                                               |
 
-A token not in the table sets no bit; the importer counts such rows (check `unclean_rat`).
+Two readers, one table: `rat_mask` (and its DuckDB twin `rat_mask_sql`) reads a dump's strict
+`|`-list, where one unknown token makes the value unknown (the importer counts such rows,
+check `unclean_rat`); `interface_mask` reads free text (`GSM, WCDMA, LTE`, `2G/3G`,
+`LTE FDD BAND 20 (LTE-M)`), ignoring words not in the table, and counts NB-IoT and LTE-M as
+supported wherever LTE is (`LTE_VARIANTS`). Both give `2G|3G` the mask 3.
 """
 
 from __future__ import annotations
 
-RAT_BITS: dict[str, int] = {
+import re
+
+RAT_CODES: dict[str, int] = {
     "002": 1,
-    "2G": 1,
     "001": 2,
     "005": 2,
-    "3G": 2,
     "006": 4,
-    "4G": 4,
     "010": 8,
-    "5G": 8,
     "008": 16,
     "009": 32,
     "004": 64,
@@ -39,7 +42,30 @@ RAT_BITS: dict[str, int] = {
     "104": 128,
     "105": 128,
 }
-"""RAT token (3GPP code or generation) -> bit value."""
+"""3GPP RAT-Type code -> bit value."""
+
+RAT_WORDS: dict[str, int] = {
+    **dict.fromkeys(("2G", "GSM", "EGSM", "GPRS", "EDGE", "DCS", "PCS", "GERAN"), 1),
+    **dict.fromkeys(
+        ("3G", "WCDMA", "UMTS", "HSPA", "HSDPA", "HSUPA", "HSPA+", "TD-SCDMA", "TDSCDMA", "UTRAN"),
+        2,
+    ),
+    **dict.fromkeys(("4G", "LTE", "E-UTRA", "E-UTRAN", "EUTRA", "EUTRAN"), 4),
+    **dict.fromkeys(("5G", "NR"), 8),
+    **dict.fromkeys(("NB-IOT", "NBIOT"), 16),
+    **dict.fromkeys(("LTE-M", "CAT-M", "CAT-M1", "EMTC"), 32),
+    "GAN": 64,
+}
+"""Generation word or interface name (upper case) -> bit value."""
+
+RAT_BITS: dict[str, int] = {**RAT_CODES, **RAT_WORDS}
+"""Every RAT token (3GPP code, generation word or interface name) -> bit value."""
+
+LTE = 4
+LTE_VARIANTS = 16 | 32
+"""NB-IoT and LTE-M are E-UTRAN variants: text naming LTE is taken to cover them too."""
+
+_WORD_SPLIT = re.compile(r"[^0-9A-Za-z+-]+")
 
 GENERATIONS: dict[int, str] = {
     1: "2G",
@@ -75,6 +101,24 @@ def rat_mask(value: str | None) -> int | None:
     return mask
 
 
+def interface_mask(text: str | None) -> int | None:
+    """The bitmask of free radio-interface text (words of `RAT_WORDS`; others ignored).
+
+    LTE implies its variants NB-IoT and LTE-M; None when no word is known.
+
+    >>> interface_mask("GSM,WCDMA,LTE")
+    55
+    >>> interface_mask("2G|3G"), interface_mask("NB-IoT"), interface_mask("satellite") is None
+    (3, 16, True)
+    """
+    mask = 0
+    for word in _WORD_SPLIT.split(text or ""):
+        mask |= RAT_WORDS.get(word.upper(), 0)
+    if mask & LTE:
+        mask |= LTE_VARIANTS
+    return mask or None
+
+
 def rat_names(mask: int) -> list[str]:
     """The names of the bits set in `mask`, lowest bit first.
 
@@ -101,4 +145,15 @@ def rat_mask_sql(column: str) -> str:
     )
 
 
-__all__ = ["GENERATIONS", "RAT_BITS", "rat_mask", "rat_mask_sql", "rat_names"]
+__all__ = [
+    "GENERATIONS",
+    "LTE",
+    "LTE_VARIANTS",
+    "RAT_BITS",
+    "RAT_CODES",
+    "RAT_WORDS",
+    "interface_mask",
+    "rat_mask",
+    "rat_mask_sql",
+    "rat_names",
+]

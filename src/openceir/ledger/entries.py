@@ -29,8 +29,8 @@ from typing import Any
 from stdnum import luhn
 
 from openceir.errors import InputError, IntegrityError
-from openceir.ledger import note
 from openceir.ledger.participants import EVENT_ROLES, Participants, RoleNotAllowed
+from openceir.tlog import note
 
 VERSION = 1
 MAX_IMEIS = 4
@@ -209,13 +209,16 @@ def parse_entry(entry: bytes) -> Event:
 def check_entry(entry: bytes, participants: Participants) -> Event:
     """The event of an entry whose signature, schema and role all check out.
 
-    Raises IntegrityError (UnknownParticipant, RoleNotAllowed, InvalidSignatureError, ...).
+    Raises IntegrityError (UnknownParticipant, RoleNotAllowed, a bad or missing signature).
     """
     event = parse_entry(entry)
     participant = participants.get(event["participant"])
-    opened = note.open_note(entry, participant.keys)
+    try:
+        opened = note.open_note(entry, participant.keys)
+    except note.NoteError as exc:
+        raise IntegrityError(f"ledger entry by {participant.name!r}: {exc}") from None
     if not any(s.name == participant.name for s in opened.sigs):
-        raise note.UnverifiedNoteError(opened)
+        raise IntegrityError(f"ledger entry is not signed by {participant.name!r} itself")
     if not participant.may_append(event["type"]):
         allowed = ", ".join(sorted(EVENT_ROLES[event["type"]]))
         raise RoleNotAllowed(

@@ -27,10 +27,12 @@ from typing import Any
 import httpx
 
 from openceir.errors import InputError, IntegrityError, NotFound
-from openceir.ledger import checkpoint as cp
-from openceir.ledger import entries, merkle, note
+from openceir.ledger import entries
 from openceir.ledger.storage import write_atomic
-from openceir.ledger.tiles import ENTRIES, WIDTH, Tile, decode_bundle, tile_hash_reader
+from openceir.tlog import checkpoint as cp
+from openceir.tlog import merkle, note
+from openceir.tlog.errors import TlogError
+from openceir.tlog.tiles import ENTRIES, WIDTH, Tile, decode_bundle, tile_hash_reader
 
 IMPORTED_TYPES = frozenset({"reported_stolen", "recovered", "blocked", "unblocked"})
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -150,7 +152,7 @@ def follow(ledger_dir: Path, peer: Peer, client: httpx.Client) -> FollowResult:
     for index, entry in enumerate(new_entries, start=old_size):
         try:
             event = entries.parse_entry(entry)
-        except IntegrityError:
+        except (IntegrityError, TlogError):
             continue  # not an IMEI event (another kind of log): mirrored, not imported
         if event["type"] in IMPORTED_TYPES:
             imported.append({"peer": peer.name, "index": index, "event": event})

@@ -96,7 +96,7 @@ def sync_foreign_stolen(
 ) -> ImportResult | None:
     """Import the peers' theft state into the stolen list; None when nothing changes."""
     engine = engine or connect(settings.sqlalchemy_url)
-    ledger_dir = settings.data_dir / "ledger"
+    ledger_dir = settings.paths.ledger
     wanted = foreign_state(_imported_records(ledger_dir))
     with session_scope(engine) as session:
         rows = session.execute(
@@ -107,12 +107,25 @@ def sync_foreign_stolen(
     delta = stolen_delta(wanted, {key: status for key, status in rows})
     if not delta:
         return None
+    return _import_delta_rows(settings, delta, engine=engine, today=today)
+
+
+def _import_delta_rows(
+    settings: Settings, rows: list[dict[str, str]], *, engine: Engine, today: date | None
+) -> ImportResult:
+    """Import stolen-list delta rows through the ordinary pipeline (job, history, audit).
+
+    The one place this module goes through a file: until the ingest pipeline takes rows,
+    the rows are written as a CSV under `ledger/foreign/` (named by its SHA-256, so a re-run
+    writes the same file) for the stolen importer to parse back. Switching to a rows-level
+    pipeline entry replaces this body with one call.
+    """
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(delta)
+    writer.writerows(rows)
     data = buffer.getvalue().encode()
-    folder = ledger_dir / "foreign"
+    folder = settings.paths.ledger / "foreign"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"stolen-delta-{hashlib.sha256(data).hexdigest()[:16]}.csv"
     path.write_bytes(data)

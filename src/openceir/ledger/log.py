@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openceir.errors import ConfigError, InputError, IntegrityError
-from openceir.ledger import checkpoint as cp
-from openceir.ledger import merkle, note
 from openceir.ledger.storage import CHECKPOINT, SKEY, VKEY, LedgerFiles
-from openceir.ledger.tiles import (
+from openceir.tlog import checkpoint as cp
+from openceir.tlog import merkle, note
+from openceir.tlog.tiles import (
     ENTRIES,
     HEIGHT,
     MAX_ENTRY,

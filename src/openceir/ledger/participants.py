@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openceir.errors import ConfigError, InputError, IntegrityError
-from openceir.ledger import note
 from openceir.ledger.storage import PARTICIPANTS, write_atomic
+from openceir.tlog import note
 
 EVENT_ROLES: dict[str, frozenset[str]] = {
     "tac_allocated": frozenset({"tac_allocator", "ceir"}),

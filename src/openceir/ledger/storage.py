@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from openceir.errors import IntegrityError, NotFound
-from openceir.ledger.tiles import ENTRIES, WIDTH, Tile, decode_bundle, encode_bundle, tile_path
+from openceir.tlog.tiles import ENTRIES, WIDTH, Tile, decode_bundle, encode_bundle, tile_path
 
 CHECKPOINT = "checkpoint"
 VKEY = "log.vkey"

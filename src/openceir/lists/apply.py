@@ -20,7 +20,6 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from openceir.errors import InputError, IntegrityError
-from openceir.ledger.note import Verifier
 from openceir.lists.build import (
     BLACKLIST_COLUMNS,
     EXCEPTION_COLUMNS,
@@ -37,6 +36,7 @@ from openceir.lists.run import (
     run_id_of,
     verify_run,
 )
+from openceir.tlog.note import Verifier
 
 _KEYED = "NOT regexp_full_match(imei, '[0-9]{14,15}')"
 # kind -> (columns, key columns, change types that keep a row, ORDER BY of the full list)

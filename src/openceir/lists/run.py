@@ -1,6 +1,6 @@
 """A list run on disk: `<data_dir>/lists/<run>/` CSVs, deltas, zips and a signed manifest.
 
-The manifest is a C2SP signed note (openceir.ledger.note) signed with the CEIR's Ed25519 key:
+The manifest is a C2SP signed note (openceir.tlog.note) signed with the CEIR's Ed25519 key:
 a header (run, base, as-of date, options), then one line per file: `<name> <rows> <sha256>`
 (rows is `-` for zips). Run metadata lives only in these files (no store table).
 """
@@ -23,7 +23,6 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from openceir.errors import ConfigError, InputError, IntegrityError, NotFound
-from openceir.ledger.note import Signer, Verifier, open_note, parse, sign
 from openceir.lists.build import (
     BLACKLIST_COLUMNS,
     EXCEPTION_COLUMNS,
@@ -35,7 +34,10 @@ from openceir.lists.build import (
     delta,
     generate,
     register_lists,
+    safe_cells,
 )
+from openceir.settings import DataPaths
+from openceir.tlog.note import Signer, Verifier, open_note, parse, sign
 
 MANIFEST = "manifest.note"
 HEADER = "openceir lists"
@@ -110,7 +112,7 @@ def has_subscriber_data(name: str) -> bool:
 
 def lists_dir(data_dir: Path) -> Path:
     """Root of all list runs: `<data_dir>/lists/`."""
-    return Path(data_dir) / "lists"
+    return DataPaths(Path(data_dir)).lists
 
 
 def runs(data_dir: Path) -> list[str]:
@@ -122,10 +124,13 @@ def runs(data_dir: Path) -> list[str]:
 
 
 def _write_csv(path: Path, table: pa.Table) -> int:
-    """Write a CSV with a header row, fields quoted only when needed (DuckDB's writer)."""
+    """Write a CSV with a header row, fields quoted only when needed (DuckDB's writer).
+
+    The one writer of every list file: no cell a spreadsheet would run (`safe_cells`).
+    """
     con = duckdb.connect()
     try:
-        con.register("out", table)
+        con.register("out", safe_cells(table))
         target = str(path).replace("'", "''")
         con.sql(f"COPY out TO '{target}' (FORMAT csv, HEADER)")
     finally:

@@ -1,6 +1,6 @@
 """Synthetic national mobile network: operator dumps, registers and ground truth.
 
-`simulate` writes what a regulator receives (DESIGN §5 operator dumps, a GSMA TAC catalog,
+`simulate` writes what a regulator receives (architecture §5 operator dumps, a GSMA TAC catalog,
 DIRBS stolen / registration / pairing lists) for a made-up or configured country, with
 clones, counterfeits, thefts and data faults injected and recorded under `truth/`.
 """

@@ -4,7 +4,7 @@ Layout under the output directory:
 
     openceir.toml                       region and operators (only when none are configured)
     tac_catalog.csv                     GSMA pipe format
-    stolen.csv, registration.csv, pairing.csv   DIRBS list formats (DESIGN §5)
+    stolen.csv, registration.csv, pairing.csv   DIRBS list formats (architecture §5)
     operators/<op>/<op>_<YYYYMMDD>_<YYYYMMDD>.csv   one dump per operator per day
     truth/<phenomenon>.csv              what was injected, to check classification against
 

@@ -1,7 +1,7 @@
 """Register rows a regulator receives: the DIRBS registration list of legitimate devices.
 
 Registered devices are those imported or produced legally (DIRBS registration list columns,
-DESIGN §5); counterfeit, tampered, null and malformed IMEIs and visitors' phones never are.
+architecture §5); counterfeit, tampered, null and malformed IMEIs and visitors' phones never are.
 Device ids group the IMEIs of one device (both IMEIs of a dual-SIM phone share one).
 """
 
