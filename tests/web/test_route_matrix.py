@@ -83,6 +83,11 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("POST", "/api/v1/cases/{request_id}/{action}"): Expect(
         "/api/v1/cases/RQ-2222-2222/recover", 400, form={}
     ),
+    # Know Your Mobile: public answers (never subscriber data), bulk needs a client token
+    ("GET", "/api/v1/kym/{imei}"): Expect("/api/v1/kym/352099001761481", 200),
+    ("GET", "/api/v1/kym/{imei}/sms"): Expect("/api/v1/kym/352099001761481/sms", 200),
+    ("GET", "/api/v1/kym/{imei}/receipt"): Expect("/api/v1/kym/352099001761481/receipt", 404),
+    ("POST", "/api/v1/kym/bulk"): Expect("/api/v1/kym/bulk", 401, form={}),
 }
 
 

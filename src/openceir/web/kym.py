@@ -22,6 +22,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from openceir.errors import ConfigError
 from openceir.registry import kym
 from openceir.registry.bulk import check_file
 from openceir.registry.receipt import issue_receipt
@@ -87,8 +88,12 @@ def router(settings: Settings) -> APIRouter:
         """A signed receipt of the answer, with the ledger proof where one exists."""
         import json
 
-        with session_scope(connect(settings.sqlalchemy_url)) as session:
-            receipt = issue_receipt(session, settings, imei)
+        try:
+            with session_scope(connect(settings.sqlalchemy_url)) as session:
+                receipt = issue_receipt(session, settings, imei)
+        except ConfigError:
+            # No signing key yet: say so without naming where the key would live.
+            return problem(404, "Not Found", "receipts are not issued yet: this CEIR has no signing key")
         return Response(
             json.dumps(receipt),
             media_type="application/json",
