@@ -78,9 +78,11 @@ def _collect(value: Any, found: set[str], key: str = "") -> None:
 def _redact(value: Any, secrets: set[str]) -> Any:
     """`value` with every identifier in `secrets` masked, in strings, lists and dicts."""
     if isinstance(value, dict):
-        return {k: _redact(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
+        return {_redact(k, secrets): _redact(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
         return [_redact(v, secrets) for v in value]
+    if value is not None and not isinstance(value, str | int | float | date):
+        value = str(value)  # an object's text may carry identifiers: redact it as text
     if isinstance(value, str):
         return _DIGITS.sub(
             lambda m: mask(m.group(0)) if m.group(0) in secrets else m.group(0), value

@@ -93,7 +93,7 @@ def router(settings: Settings) -> APIRouter:
                 receipt = issue_receipt(session, settings, imei)
         except ConfigError:
             # No signing key yet: say so without naming where the key would live.
-            return problem(404, "Not Found", "receipts are not issued yet: this CEIR has no signing key")
+            return problem(404, "Not Found", "no receipts yet: this CEIR has no signing key")
         return Response(
             json.dumps(receipt),
             media_type="application/json",
