@@ -14,9 +14,11 @@ from pathlib import Path
 from openceir.eir.snapshot.format import (
     BLACKLISTED,
     GREYLISTED,
+    NO_REASON,
     STATUS_NAMES,
     UNKNOWN,
     UNREGISTERED,
+    WHITELISTED,
     Decision,
 )
 from openceir.eir.snapshot.pointer import current_run, run_dir
@@ -58,6 +60,20 @@ class EirService:
         self.generation = 0
         self._next_check = 0.0
         self.snapshot = self._open(current_run(self.root))
+        self.overlay: dict[int, bool] = {}
+        self._overlay_mtime = -1
+        self._read_overlay()
+
+    def _read_overlay(self) -> None:
+        from openceir.eir.overlay import OVERLAY_FILE, read_overlay
+
+        try:
+            mtime = (self.root / OVERLAY_FILE).stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime = 0
+        if mtime != self._overlay_mtime:
+            self.overlay = {k: bool(v["blocked"]) for k, v in read_overlay(self.root).items()}
+            self._overlay_mtime = mtime
 
     def _open(self, run_id: str) -> Snapshot:
         snap = Snapshot.open(run_dir(self.root, run_id))
@@ -83,6 +99,7 @@ class EirService:
             self._next_check = now + self.reload_interval
             try:
                 self.reload()
+                self._read_overlay()
             except Exception:  # keep serving the run we have; the next check retries
                 pass
 
@@ -93,6 +110,12 @@ class EirService:
             if self.policy.restrictive:
                 return self.policy.unknown_code, UNREGISTERED, snap
             return 0, 0, snap
+        overlaid = self.overlay.get(imei_key) if self.overlay else None
+        if overlaid is not None:
+            if not overlaid:
+                return WHITELISTED, NO_REASON, snap
+            if not (imsi and snap.is_excepted(imei_key, int(imsi))):
+                return BLACKLISTED, NO_REASON, snap
         return (
             *snap.classify(
                 imei_key,
