@@ -309,3 +309,20 @@ def test_an_http_request_on_the_diameter_port_closes_with_one_log_line(s13, capl
     )  # one line, and nothing else logged
     assert "version 71" in lines[0] and len(lines) == 1, lines
     assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_an_overlaid_block_reaches_the_running_s13_peer(s13, eir_root: Path) -> None:
+    from openceir.eir.overlay import publish_overlay_change
+
+    port, _, _ = s13()
+    peer = RawPeer(port)
+    peer.ask(_cer())
+    assert peer.ask(_micr("s;o1", f"{UNLISTED:014d}")).equipment_status == 0
+    publish_overlay_change(eir_root, [(UNLISTED, True, "stolen")])
+    status = None
+    for n in range(60):  # bounded wait for the 1 s reload tick, not a timing assertion
+        status = peer.ask(_micr(f"s;o{n + 2}", f"{UNLISTED:014d}")).equipment_status
+        if status == 1:
+            break
+        time.sleep(0.1)
+    assert status == 1
