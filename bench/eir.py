@@ -172,8 +172,10 @@ def serve(root: Path, server: str, app: str, port: int, workers: int) -> subproc
         )
     code = (
         "import os; from pathlib import Path;"
-        "from openceir.eir.server import ServeOptions, granian_server, hypercorn_config;"
-        f"os.environ.update(ServeOptions(Path({str(root)!r})).to_environ());" + start
+        "from openceir.eir.server import granian_server, hypercorn_config, worker_environ;"
+        "from openceir.settings import EirSettings, Settings;"
+        f"eir = EirSettings(snapshot_dir=Path({str(root)!r}), events=False);"
+        "os.environ.update(worker_environ(Settings(eir=eir)));" + start
     )
     # stderr to a file, not a pipe nobody reads: a full pipe blocks the server's logging.
     errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 (lives as long as the server)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_classify import _invoke, workdir  # noqa: F401  (the fixture)
+from tests.cli.test_classify import workdir  # noqa: F401  (the fixture)
+from tests.helpers import invoke as _invoke
 
 
 def _classified() -> None:

@@ -13,9 +13,9 @@ import httpx
 import pytest
 import yaml
 
-from openceir.eir.events import CheckEventLog
+from openceir.access.tokens import Authority
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.n5g import PATH, N5gEirApp, pei_key, query_params
-from openceir.eir.oauth import Authority
 from openceir.eir.pei import parse_pei
 from openceir.eir.service import EirPolicy, EirService
 from openceir.eir.snapshot import STATUS_NAMES
@@ -135,7 +135,8 @@ def test_oauth2_client_credentials_guard_the_api(served) -> None:
     base, _ = served(oauth=True)
     denied = httpx.get(base + PATH, params={"pei": pei(STOLEN)})
     assert denied.status_code == 401
-    assert denied.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    # RFC 6750 §3.1: a request without a token gets no error code
+    assert denied.headers["www-authenticate"] == 'Bearer realm="openceir"'
     assert denied.headers["content-type"] == "application/problem+json"
     token = httpx.post(
         base + "/oauth2/token",
@@ -157,6 +158,10 @@ def test_oauth2_client_credentials_guard_the_api(served) -> None:
         base + PATH, params={"pei": pei(STOLEN)}, headers={"authorization": f"Bearer {tampered}"}
     )
     assert bad.status_code == 401
+    assert bad.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    basic = httpx.get(base + PATH, params={"pei": pei(STOLEN)}, auth=("amf-alpha", "x"))
+    challenge = basic.headers["www-authenticate"]
+    assert (basic.status_code, challenge) == (401, 'Bearer realm="openceir"')
 
 
 def test_token_endpoint_refuses_bad_secret_scope_and_grant(served) -> None:
@@ -189,9 +194,21 @@ def test_token_endpoint_refuses_bad_secret_scope_and_grant(served) -> None:
     assert basic.json()["scope"] == "n5g-eir-eic"
 
 
-def test_oauth_off_has_no_token_endpoint(served) -> None:
+def test_oauth_off_token_endpoint_answers_as_the_web_one_does(served) -> None:
     base, _ = served()
-    assert httpx.post(base + "/oauth2/token", data={"grant_type": "x"}).status_code == 404
+    grant = httpx.post(base + "/oauth2/token", data={"grant_type": "x"})
+    assert (grant.status_code, grant.json()["error"]) == (400, "unsupported_grant_type")
+    body = {"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"}
+    refused = httpx.post(base + "/oauth2/token", data=body)
+    assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client")
+    assert refused.headers["cache-control"] == "no-store"
+
+
+def test_token_endpoint_refuses_an_oversized_body_with_413(served) -> None:
+    base, _ = served(oauth=True)
+    response = httpx.post(base + "/oauth2/token", content=b"a" * 100_000)
+    assert response.status_code == 413
+    assert response.json()["error"] == "invalid_request"
 
 
 def test_metrics_count_answers_by_status_and_snapshot(served) -> None:
@@ -336,3 +353,77 @@ def test_pei_key_agrees_with_parse_pei_on_random_imei_peis() -> None:
 )
 def test_query_params_agrees_with_parse_qsl(raw: bytes) -> None:
     assert query_params(raw) == dict(parse_qsl(raw.decode("latin-1")))
+
+
+# -- issue 11 item 11: padded PEIs, Allow on 405, HEAD, supported-features -------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"pei=%20imei-490154203237518",
+        b"pei=+imei-490154203237518",
+        b"pei=imei-490154203237518%0A",
+        b"pei=imei-490154203237518%20",
+        b"pei=%09imei-490154203237518",
+    ],
+)
+def test_padded_peis_are_mandatory_ie_incorrect(served, raw: bytes) -> None:
+    base, _ = served()
+    response = httpx.get(base + PATH + "?" + raw.decode())
+    assert response.status_code == 400, raw
+    body = response.json()
+    assert (body["cause"], body["invalidParams"][0]["param"]) == ("MANDATORY_IE_INCORRECT", "pei")
+    clean = httpx.get(base + PATH, params={"pei": "imei-490154203237518"})
+    assert clean.status_code == 200
+
+
+def test_method_not_allowed_names_the_allowed_methods(served) -> None:
+    base, _ = served(oauth=True)
+    for method, path, allow in (
+        ("POST", PATH, "GET, HEAD"),
+        ("DELETE", PATH, "GET, HEAD"),
+        ("GET", "/oauth2/token", "POST"),
+        ("POST", "/metrics", "GET, HEAD"),
+    ):
+        response = httpx.request(method, base + path, params={"pei": pei(STOLEN)})
+        assert response.status_code == 405, (method, path)
+        assert response.headers["allow"] == allow, (method, path)
+
+
+def test_head_answers_the_get_headers_without_a_body(served) -> None:
+    base, _ = served()
+    for http2 in (False, True):
+        with httpx.Client(http1=not http2, http2=http2) as client:
+            get = client.get(base + PATH, params={"pei": pei(STOLEN)})
+            head = client.head(base + PATH, params={"pei": pei(STOLEN)})
+            assert head.status_code == 200 and head.content == b""
+            assert head.headers["content-type"] == get.headers["content-type"]
+            assert head.headers["content-length"] == str(len(get.content))
+            bad = client.head(base + PATH, params={"pei": "imei-1"})
+            assert (bad.status_code, bad.content) == (400, b"")
+            assert client.head(base + "/metrics").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [("0", True), ("1a2B", True), ("", True), ("xyz", False), ("12 3", False)]
+)
+def test_supported_features_is_checked_against_its_pattern(served, value, ok) -> None:
+    base, _ = served()
+    params = {"pei": pei(STOLEN), "supported-features": value}
+    response = httpx.get(base + PATH, params=params)
+    if ok:
+        assert response.json() == {"status": "BLACKLISTED"}
+        return
+    assert response.status_code == 400
+    body = response.json()
+    assert body["cause"] == "OPTIONAL_IE_INCORRECT"
+    assert body["invalidParams"][0]["param"] == "supported-features"
+
+
+def test_supported_features_pattern_is_the_openapi_one(shared_dir: Path) -> None:
+    from openceir.eir.n5g import SUPPORTED_FEATURES
+
+    common = yaml.safe_load((shared_dir / "specs" / "3gpp" / "TS29571_CommonData.yaml").read_text())
+    spec = common["components"]["schemas"]["SupportedFeatures"]["pattern"]
+    assert SUPPORTED_FEATURES.pattern == spec

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import struct
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -18,8 +20,8 @@ from diameter.message.constants import APP_3GPP_S13_S13, VENDOR_TGPP
 from diameter.node import Node
 from diameter.node.application import SimpleThreadingApplication
 
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.diameter import codec
-from openceir.eir.events import CheckEventLog
 from openceir.eir.s13 import s13_server
 from openceir.eir.service import EirPolicy, EirService
 from tests.eir.conftest import PAIRED, PAIRED_IMSI, STOLEN, TRACKED, UNLISTED
@@ -232,3 +234,78 @@ def test_codec_round_trips_and_rejects_overruns() -> None:
         codec.decode_avps(bytes(broken), 20)
     with pytest.raises(codec.CodecError):
         codec.decode_header(b"\x02" + raw[1:20])
+
+
+# -- issue 11 items 5 and 6: a peer that never reads, a header that is not Diameter ---------
+
+
+def _flood(port: int, requests: int) -> tuple[socket.socket, float]:
+    """CER, then `requests` pipelined MICRs without reading a byte; (socket, share sent)."""
+    peer = RawPeer(port)
+    peer.ask(_cer())
+    raw = _micr("s;flood", f"{STOLEN:014d}1").as_bytes()
+    sock = peer.sock
+    sock.settimeout(2)
+    sent = 0
+    try:
+        for _ in range(requests):
+            sock.sendall(raw)
+            sent += len(raw)
+    except TimeoutError:
+        pass  # the EIR stopped reading: back-pressure reached the sender
+    except ConnectionError:
+        pass  # the EIR dropped the peer
+    return sock, sent / (requests * len(raw))
+
+
+def _buffered(server) -> list[int]:
+    return [c.transport.get_write_buffer_size() for c in list(server.connections) if c.transport]
+
+
+def test_a_peer_that_never_reads_is_paused_not_buffered_without_limit(s13, caplog) -> None:
+    port, server, _ = s13()
+    server.write_high_water = 16 * 1024
+    sock, sent = _flood(port, 60_000)  # ~9 MB of requests, ~13 MB of answers unread
+    try:
+        time.sleep(0.5)
+        buffered = _buffered(server)
+        assert buffered, "the peer was dropped, not paused"
+        # One read's worth of answers past the high-water mark at most, never megabytes.
+        assert max(buffered) < 16 * 1024 + 1024 * 1024, buffered
+        assert sent < 0.9, "every request was read: nothing pushed back"
+        peers = [p for p in server.peers if p.origin_host]
+        assert peers[-1].paused >= 1
+    finally:
+        sock.close()
+
+
+def test_a_peer_past_the_hard_bound_is_dropped_with_one_log_line(s13, caplog) -> None:
+    port, server, _ = s13()
+    server.write_high_water, server.write_limit = 4 * 1024 * 1024, 64 * 1024
+    with caplog.at_level(logging.INFO):
+        sock, _ = _flood(port, 60_000)
+        try:
+            deadline = time.monotonic() + 10
+            while server.connections and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not server.connections
+        finally:
+            sock.close()
+    lines = [r for r in caplog.records if "unread" in r.getMessage()]
+    assert len(lines) == 1 and "64 KiB" in lines[0].getMessage()
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_an_http_request_on_the_diameter_port_closes_with_one_log_line(s13, caplog) -> None:
+    port, _, _ = s13()
+    with caplog.at_level(logging.INFO):
+        peer = RawPeer(port)
+        peer.sock.sendall(b"GET / HTTP/1.1\r\nHost: eir\r\n\r\n")
+        assert peer.closed()
+        time.sleep(0.2)
+    lines = [r.getMessage() for r in caplog.records]
+    assert [m for m in lines if "closing Diameter peer" in m] == [lines[0]], (
+        lines
+    )  # one line, and nothing else logged
+    assert "version 71" in lines[0] and len(lines) == 1, lines
+    assert not [r for r in caplog.records if r.exc_info]

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from openceir.settings import Settings
 from openceir.web import create_app
-
-
-@pytest.fixture
-def client(tmp_path) -> httpx.Client:
-    app = create_app(Settings(data_dir=tmp_path))
-    return httpx.Client(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
 
 async def _get(app, path: str) -> httpx.Response:

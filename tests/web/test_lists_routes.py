@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 from sqlalchemy import select
 
-from openceir.eir.oauth import Authority, Client
+from openceir.access.tokens import Authority, Client
 from openceir.errors import IntegrityError
 from openceir.lists.keys import init_key, load_signer, load_verifier
 from openceir.lists.run import verify_run, write_run
@@ -112,7 +112,9 @@ def test_every_route_but_the_key_checks_the_caller(served) -> None:
             response = client.get(url)
             assert response.status_code == 401
             assert response.headers["content-type"] == "application/problem+json"
-            assert response.headers["www-authenticate"].startswith("Bearer error=")
+            assert (
+                response.headers["www-authenticate"] == 'Bearer realm="openceir"'
+            )  # RFC 6750 §3.1
         bad = client.get(blacklist, headers={"Authorization": "Bearer x.y.z"})
         assert bad.status_code == 401
         amf = _token(client, base, "amf", "secret-n")  # N5g-eir scope only

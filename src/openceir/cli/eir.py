@@ -23,24 +23,48 @@ snapshot_app = typer.Typer(
 )
 app.add_typer(snapshot_app, name="snapshot")
 
-SNAPSHOT_OPT = typer.Option(None, "--snapshot", help="Snapshot root [default: <data dir>/eir].")
+SNAPSHOT_OPT = typer.Option(
+    None, "--snapshot", help="Snapshot root [default: [eir] snapshot_dir, else <data dir>/eir]."
+)
 RESTRICTIVE_OPT = typer.Option(
-    False, "--restrictive", help="Whitelist mode: unregistered equipment is not WHITELISTED."
+    False,
+    "--restrictive",
+    help="Whitelist mode: unregistered equipment is not WHITELISTED [default: [eir] restrictive].",
 )
 UNKNOWN_OPT = typer.Option(
-    "not-found",
+    None,
     "--unknown",
     help="Answer for unregistered equipment in restrictive mode: "
-    "not-found (404 / 5422), greylisted or blacklisted.",
+    "not-found (404 / 5422), greylisted or blacklisted [default: [eir] unknown].",
 )
+NO_EVENTS_OPT = typer.Option(
+    False, "--no-events", help="Do not log check events [default: [eir] events]."
+)
+
+
+def _settings(**given: object):  # -> Settings
+    """The settings with `[eir]` overridden by the options given on the command line."""
+    from pydantic import ValidationError
+
+    from openceir.errors import ConfigError
+    from openceir.settings import EirSettings
+
+    settings = _context.settings()
+    update = {k: v for k, v in given.items() if v is not None and v is not False}
+    if "events" in update:
+        update["events"] = False  # only --no-events reaches here
+    try:
+        eir = EirSettings.model_validate({**settings.eir.model_dump(), **update})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"--{first['loc'][0]}: {first['msg']}") from None
+    return settings.model_copy(update={"eir": eir})
 
 
 def _root(snapshot: Path | None) -> Path:
-    return snapshot or _context.settings().data_dir / "eir"
+    from openceir.eir.server import snapshot_root
 
-
-def _lake(no_events: bool) -> Path | None:
-    return None if no_events else _context.settings().data_dir / "lake"
+    return snapshot_root(_settings(snapshot_dir=snapshot))
 
 
 def _host_port(bind: str, default_port: int) -> tuple[str, int]:
@@ -58,11 +82,16 @@ def serve_cmd(
     workers: int = typer.Option(2, "--workers", min=1, help="Worker processes."),
     snapshot: Path | None = SNAPSHOT_OPT,
     oauth_clients: Path | None = typer.Option(
-        None, "--oauth-clients", help="TOML file of OAuth2 clients; enables OAuth2."
+        None,
+        "--oauth-clients",
+        help="TOML file of OAuth2 clients; enables OAuth2 [default: [eir] oauth_clients].",
     ),
     restrictive: bool = RESTRICTIVE_OPT,
-    unknown: str = UNKNOWN_OPT,
-    no_events: bool = typer.Option(False, "--no-events", help="Do not log check events."),
+    unknown: str | None = UNKNOWN_OPT,
+    no_events: bool = NO_EVENTS_OPT,
+    server: str | None = typer.Option(
+        None, "--server", help="granian or hypercorn [default: [eir] server, else granian]."
+    ),
 ) -> None:
     """Serve the 3GPP N5g-eir API (HTTP/1.1 and h2c on one port) with several workers.
 
@@ -71,16 +100,23 @@ def serve_cmd(
 
     Example: openceir eir serve --bind 127.0.0.1:8080 --workers 2
     """
-    from openceir.eir.server import ServeOptions, serve
+    from openceir.eir.server import serve, snapshot_root
 
     _host_port(bind, 8080)
-    options = ServeOptions(_root(snapshot), _lake(no_events), oauth_clients, restrictive, unknown)
+    settings = _settings(
+        snapshot_dir=snapshot,
+        oauth_clients=oauth_clients,
+        restrictive=restrictive,
+        unknown=unknown,
+        events=no_events,
+        server=server,
+    )
     console.print(
         f"N5g-eir on http://{bind} (HTTP/1.1 and h2c), {workers} workers, "
-        f"snapshot {options.snapshot_root}",
+        f"snapshot {snapshot_root(settings)}",
         markup=False,
     )
-    raise typer.Exit(serve(options, bind=bind, workers=workers))
+    raise typer.Exit(serve(settings, bind=bind, workers=workers))
 
 
 @app.command("s13")
@@ -90,28 +126,30 @@ def s13_cmd(
     origin_host: str = typer.Option("eir.openceir.local", "--origin-host"),
     origin_realm: str = typer.Option("openceir.local", "--origin-realm"),
     restrictive: bool = RESTRICTIVE_OPT,
-    unknown: str = UNKNOWN_OPT,
-    no_events: bool = typer.Option(False, "--no-events", help="Do not log check events."),
+    unknown: str | None = UNKNOWN_OPT,
+    no_events: bool = NO_EVENTS_OPT,
 ) -> None:
     """Serve Diameter S13 ME-Identity-Check (TS 29.272) over TCP until interrupted.
 
     Example: openceir eir s13 --bind 127.0.0.1:3868 --origin-host eir.example.org
     """
-    from openceir.eir.events import CheckEventLog
     from openceir.eir.s13 import run_s13, s13_server
-    from openceir.eir.server import uvloop_available
-    from openceir.eir.service import EirPolicy, EirService
+    from openceir.eir.server import events_for, service_for, uvloop_available
 
     host, port = _host_port(bind, 3868)
-    service = EirService(_root(snapshot), EirPolicy(restrictive, unknown))
-    lake = _lake(no_events)
-    events = CheckEventLog(lake) if lake else None
+    settings = _settings(
+        snapshot_dir=snapshot, restrictive=restrictive, unknown=unknown, events=no_events
+    )
+    service = service_for(settings)
+    events = events_for(settings)
     server = s13_server(
         service,
         origin_host=origin_host,
         origin_realm=origin_realm,
         events=events,
         host_ip=host if host[0].isdigit() else "127.0.0.1",
+        write_high_water=settings.eir.s13_write_high_water,
+        write_limit=settings.eir.s13_write_limit,
     )
 
     async def main() -> None:
@@ -124,7 +162,7 @@ def s13_cmd(
             f"S13 EIR {origin_host} on {host}:{port}, snapshot {service.snapshot.run_id}",
             markup=False,
         )
-        await run_s13(server, host, port, events, stop=stop)
+        await run_s13(server, host, port, events, settings.eir.flush_seconds, stop=stop)
 
     if uvloop_available():
         import uvloop
@@ -140,7 +178,7 @@ def check_cmd(
     imsi: str | None = typer.Option(None, "--imsi", help="The SIM's IMSI (pair exceptions)."),
     snapshot: Path | None = SNAPSHOT_OPT,
     restrictive: bool = RESTRICTIVE_OPT,
-    unknown: str = UNKNOWN_OPT,
+    unknown: str | None = UNKNOWN_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Look one device up in the current snapshot and print its status and reasons.
@@ -148,7 +186,7 @@ def check_cmd(
     Example: openceir eir check imei-356938035643809 --imsi 639011234567890
     """
     from openceir.eir.pei import parse_pei
-    from openceir.eir.service import EirPolicy, EirService
+    from openceir.eir.server import service_for
 
     text = (
         pei
@@ -163,7 +201,9 @@ def check_cmd(
             f"{imsi!r} is not an IMSI of {imsi_rule.MIN_DIGITS} to {imsi_rule.MAX_DIGITS} digits",
             field="--imsi",
         )
-    service = EirService(_root(snapshot), EirPolicy(restrictive, unknown))
+    service = service_for(
+        _settings(snapshot_dir=snapshot, restrictive=restrictive, unknown=unknown)
+    )
     decision = service.decide(parsed.key, imsi)
     if as_json:
         typer.echo(

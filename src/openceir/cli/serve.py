@@ -1,4 +1,4 @@
-"""`openceir serve`: the web app (REST API, Handle resolution, ledger files) on uvicorn."""
+"""`openceir serve`: the web app (portal, REST API, Handle resolution, ledger files) on uvicorn."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, help="Port to listen on."),
         workers: int = typer.Option(1, min=1, help="Worker processes."),
     ) -> None:
-        """Serve the web app: REST API under /api/v1, Handle resolution, ledger files.
+        """Serve the web app: portal, REST API under /api/v1, Handle resolution, ledger files.
 
         Example: openceir serve --port 8000
         """

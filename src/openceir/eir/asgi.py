@@ -1,7 +1,7 @@
 """ASGI entry points for Hypercorn workers: `app` (N5g-eir) and `hello` (the benchmark floor).
 
-`app` is built on first use from the `OPENCEIR_EIR_*` environment (see server.ServeOptions),
-so each spawned worker opens its own memory map of the same snapshot.
+`app` is built on first use from `load_settings()` (see `server.worker_environ`), so each
+spawned worker opens its own memory map of the same snapshot.
 """
 
 from __future__ import annotations
@@ -12,16 +12,17 @@ from openceir.eir.n5g import N5gEirApp
 
 
 class _LazyApp:
-    """Build the N5g-eir app from the environment on the first ASGI call."""
+    """Build the N5g-eir app from the settings on the first ASGI call."""
 
     def __init__(self) -> None:
         self._app: N5gEirApp | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self._app is None:
-            from openceir.eir.server import ServeOptions, build_app
+            from openceir.eir.server import build_app
+            from openceir.settings import load_settings
 
-            self._app = build_app(ServeOptions.from_environ())
+            self._app = build_app(load_settings())
         await self._app(scope, receive, send)
 
 

@@ -3,10 +3,13 @@
 `GET /n5g-eir-eic/v1/equipment-status?pei=…[&supi=…][&gpsi=…]` answers `{"status": …}` with an
 EquipmentStatus (TS 29.511 §6.1.6.3.2). Errors are `application/problem+json` ProblemDetails
 (TS 29.571 §5.2.4.1) with the `cause` of TS 29.500 Table 5.2.7.2-1 / TS 29.511 Table 6.1.7.3-1:
-MANDATORY_IE_MISSING, MANDATORY_IE_INCORRECT, OPTIONAL_IE_INCORRECT (400),
-ERROR_EQUIPMENT_UNKNOWN (404, restrictive mode when so configured). With an OAuth2 authority,
-requests need a Bearer token with scope `n5g-eir-eic` (401 otherwise, RFC 6750 §3), issued by
-`POST /oauth2/token` (client credentials). `GET /metrics` is the Prometheus exposition.
+MANDATORY_IE_MISSING, MANDATORY_IE_INCORRECT, OPTIONAL_IE_INCORRECT (400; `supported-features`
+is checked against TS 29.571's SupportedFeatures pattern), ERROR_EQUIPMENT_UNKNOWN (404,
+restrictive mode when so configured). With an OAuth2 authority, requests need a Bearer token
+with scope `n5g-eir-eic` (401 otherwise, RFC 6750 §3; a request with no Bearer token at all
+gets a challenge without error code, §3.1), issued by `POST /oauth2/token` (client
+credentials). `GET /metrics` is the Prometheus exposition. HEAD is answered as GET without the
+body; any other method gets 405 with `Allow` (RFC 9110 §9.3.2, §15.5.6).
 
 Plain ASGI rather than FastAPI on purpose: the hot path is one dict lookup of the route, one
 query parse and one searchsorted (see docs/BENCHMARKS.md for the measured difference).
@@ -15,20 +18,21 @@ query parse and one searchsorted (see docs/BENCHMARKS.md for the measured differ
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
+import re
 import signal
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
-from openceir.eir.events import CheckEventLog
+from openceir.access import token_endpoint
+from openceir.access.tokens import Authority, TokenError, bearer_challenge
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.metrics import Metrics
-from openceir.eir.oauth import Authority, TokenError
 from openceir.eir.pei import parse_gpsi, parse_pei, parse_supi
 from openceir.eir.service import EirService
-from openceir.eir.snapshot import STATUS_NAMES, UNKNOWN
+from openceir.eir.snapshot.format import STATUS_NAMES, UNKNOWN
 from openceir.errors import InputError
 
 PATH = "/n5g-eir-eic/v1/equipment-status"
@@ -38,6 +42,11 @@ _HEADERS = [
     [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     for body in _BODIES
 ]
+
+SUPPORTED_FEATURES = re.compile("^[A-Fa-f0-9]*$")
+"""TS 29.571 SupportedFeatures (a hex string of feature bits)."""
+_ALLOW_GET = [(b"allow", b"GET, HEAD")]
+_ALLOW_POST = [(b"allow", b"POST")]
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -62,7 +71,9 @@ async def _respond(
     body: bytes,
     headers: list | None = None,
     content_type: bytes = b"application/json",
+    head: bool = False,
 ) -> None:
+    """Send one response; for HEAD the same headers and no body (RFC 9110 §9.3.2)."""
     await send(
         {
             "type": "http.response.start",
@@ -74,7 +85,7 @@ async def _respond(
             ],
         }
     )
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": b"" if head else body})
 
 
 def query_params(raw: bytes) -> dict[str, str]:
@@ -145,7 +156,7 @@ class N5gEirApp:
             elif path == "/oauth2/token":
                 await self.token(scope, receive, send)
             elif path == "/metrics":
-                await self.metrics_page(send)
+                await self.metrics_page(scope, send)
             else:
                 await _respond(
                     send,
@@ -162,14 +173,22 @@ class N5gEirApp:
         """Answer one equipment check; every outcome is counted in the metrics."""
         started = time.perf_counter()
         self.service.maybe_reload()
-        if scope["method"] != "GET":
-            await self._problem(send, started, 405, "Method Not Allowed", "use GET", None)
+        method = scope["method"]
+        head = method == "HEAD"
+        if method != "GET" and not head:
+            await self._problem(
+                send, started, 405, "Method Not Allowed", "use GET", None, headers=_ALLOW_GET
+            )
             return
         source = None
         if self.authority is not None:
+            authorization = _header(scope, b"authorization")
             try:
-                claims = self.authority.verify(_header(scope, b"authorization"))
+                claims = self.authority.verify(authorization)
             except TokenError as exc:
+                # RFC 6750 §3.1: no Bearer credentials at all -> a challenge without error code.
+                bare = not authorization or not authorization.startswith("Bearer ")
+                challenge = bearer_challenge("" if bare else exc.error).encode()
                 await self._problem(
                     send,
                     started,
@@ -177,11 +196,14 @@ class N5gEirApp:
                     "Unauthorized",
                     exc.reason,
                     None,
-                    headers=[(b"www-authenticate", f'Bearer error="{exc.error}"'.encode())],
+                    headers=[(b"www-authenticate", challenge)],
+                    head=head,
                 )
                 return
             source = str(claims.get("operator") or claims.get("sub"))
         query = query_params(scope["query_string"])
+        if head:
+            send = _bodyless(send)
         pei_text = query.get("pei")
         if not pei_text:
             await self._problem(
@@ -202,6 +224,18 @@ class N5gEirApp:
             )
             return
         imsi = msisdn = None
+        features = query.get("supported-features")
+        if features is not None and not SUPPORTED_FEATURES.match(features):
+            await self._problem(
+                send,
+                started,
+                400,
+                "Bad Request",
+                f"{features[:40]!r} is not a SupportedFeatures hex string",
+                "OPTIONAL_IE_INCORRECT",
+                "supported-features",
+            )
+            return
         try:
             if "supi" in query:
                 imsi = parse_supi(query["supi"])
@@ -239,6 +273,7 @@ class N5gEirApp:
         cause: str | None,
         param: str | None = None,
         headers: list | None = None,
+        head: bool = False,
     ) -> None:
         await _respond(
             send,
@@ -246,6 +281,7 @@ class N5gEirApp:
             problem(status, title, detail, cause, param),
             headers,
             b"application/problem+json",
+            head,
         )
         self.metrics.observe("n5g", cause or str(status), time.perf_counter() - started)
 
@@ -293,57 +329,47 @@ class N5gEirApp:
     # ------------------------------------------------------------ token, metrics, lifespan
 
     async def token(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """OAuth2 token endpoint (RFC 6749 §4.4): form body, client id/secret in body or Basic."""
+        """OAuth2 token endpoint: the one implementation of `openceir.access.token_endpoint`."""
+        try:
+            body = await _read_body(receive, token_endpoint.MAX_BODY)
+        except InputError:
+            body = b"x" * (token_endpoint.MAX_BODY + 1)  # answered 413 below, unread rest dropped
+        answer = token_endpoint.answer(
+            self.authority, scope["method"], _header(scope, b"authorization"), body
+        )
+        headers = [(k.encode(), v.encode()) for k, v in answer.all_headers().items()]
+        payload = answer.json()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [*headers, (b"content-length", str(len(payload)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
 
-        def oauth_error(status: int, error: str, detail: str) -> bytes:
-            return json.dumps({"error": error, "error_description": detail}).encode()
-
-        if self.authority is None:
+    async def metrics_page(self, scope: Scope, send: Send) -> None:
+        """Prometheus text exposition of this process (GET or HEAD)."""
+        if scope["method"] not in ("GET", "HEAD"):
             await _respond(
                 send,
-                404,
-                problem(404, "Not Found", "OAuth2 is not enabled"),
-                content_type=b"application/problem+json",
+                405,
+                problem(405, "Method Not Allowed", "use GET"),
+                _ALLOW_GET,
+                b"application/problem+json",
             )
             return
-        if scope["method"] != "POST":
-            await _respond(send, 405, oauth_error(405, "invalid_request", "use POST"))
-            return
-        try:
-            form = dict(parse_qsl((await _read_body(receive)).decode("utf-8")))
-        except (InputError, UnicodeDecodeError):
-            await _respond(send, 400, oauth_error(400, "invalid_request", "unreadable body"))
-            return
-        client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
-        basic = _header(scope, b"authorization")
-        if basic and basic.startswith("Basic "):
-            try:
-                ident, _, pw = base64.b64decode(basic[6:]).decode().partition(":")
-                client_id, secret = unquote(ident), unquote(pw)
-            except (ValueError, UnicodeDecodeError):
-                pass
-        if form.get("grant_type") != "client_credentials":
-            await _respond(
-                send,
-                400,
-                oauth_error(400, "unsupported_grant_type", "grant_type must be client_credentials"),
-            )
-            return
-        try:
-            answer = self.authority.issue(client_id, secret, form.get("scope"))
-        except TokenError as exc:
-            code = 401 if exc.error == "invalid_client" else 400
-            await _respond(send, code, oauth_error(code, exc.error, exc.reason))
-            return
-        await _respond(send, 200, json.dumps(answer).encode(), [(b"cache-control", b"no-store")])
-
-    async def metrics_page(self, send: Send) -> None:
-        """Prometheus text exposition of this process."""
         snap = self.service.snapshot
         text = self.metrics.render(
             generation=self.service.generation, run_id=snap.run_id, generated_at=snap.generated_at
         )
-        await _respond(send, 200, text.encode(), content_type=b"text/plain; version=0.0.4")
+        await _respond(
+            send,
+            200,
+            text.encode(),
+            content_type=b"text/plain; version=0.0.4",
+            head=scope["method"] == "HEAD",
+        )
 
     async def _housekeeping(self) -> None:
         while True:
@@ -374,6 +400,17 @@ class N5gEirApp:
                 return
 
 
+def _bodyless(send: Send) -> Send:
+    """`send` for a HEAD request: every response body goes out empty, headers unchanged."""
+
+    async def send_head(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return send_head
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
@@ -381,4 +418,4 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-__all__ = ["PATH", "N5gEirApp", "pei_key", "problem", "query_params"]
+__all__ = ["PATH", "SUPPORTED_FEATURES", "N5gEirApp", "pei_key", "problem", "query_params"]

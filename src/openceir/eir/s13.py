@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import time
 
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.diameter import codec
 from openceir.eir.diameter.codec import Avp, Header
 from openceir.eir.diameter.peer import DiameterServer, PeerState
-from openceir.eir.events import CheckEventLog
 from openceir.eir.metrics import Metrics
 from openceir.eir.service import EirService
-from openceir.eir.snapshot import BLACKLISTED, GREYLISTED, STATUS_NAMES, UNKNOWN, WHITELISTED
+from openceir.eir.snapshot.format import BLACKLISTED, GREYLISTED, STATUS_NAMES, UNKNOWN, WHITELISTED
 from openceir.identifiers.imsi import is_well_formed as imsi_form
 
 S13_APPLICATION = 16777252
@@ -164,8 +164,10 @@ def s13_server(
     events: CheckEventLog | None = None,
     metrics: Metrics | None = None,
     host_ip: str = "127.0.0.1",
+    write_high_water: int = 256 * 1024,
+    write_limit: int = 8 * 1024 * 1024,
 ) -> DiameterServer:
-    """A DiameterServer serving S13 from `service`."""
+    """A DiameterServer serving S13 from `service` (back-pressure bounds: see the peer)."""
     handler = S13Handler(service, events=events, metrics=metrics)
     return DiameterServer(
         origin_host,
@@ -173,6 +175,8 @@ def s13_server(
         handlers={S13_APPLICATION: handler},
         vendor_apps={S13_APPLICATION: VENDOR_3GPP},
         host_ip=host_ip,
+        write_high_water=write_high_water,
+        write_limit=write_limit,
     )
 
 

@@ -4,68 +4,82 @@ Two ASGI servers can carry it, both serving HTTP/1.1 and HTTP/2 cleartext on the
 Granian (Rust HTTP stack; used when installed) and Hypercorn (pure Python h11/h2, always
 there). On this project's 2-core machine a bare "hello" app does ~17k req/s under Granian
 against ~2k req/s under Hypercorn (docs/BENCHMARKS.md), so the server, not the app, sets the
-ceiling. `OPENCEIR_EIR_SERVER=hypercorn|granian` chooses explicitly.
+ceiling. `[eir] server` (or `openceir eir serve --server`) chooses explicitly.
 
-Workers are separate processes (the server spawns them); each builds its own app from the
-`OPENCEIR_EIR_*` environment that `serve` sets, see `ServeOptions.to_environ`.
+Configuration is `Settings` (`[eir]`, `openceir.settings.EirSettings`) and nothing else.
+Workers are separate processes (the server spawns them); each builds its own app from
+`load_settings()`, the parent having put its resolved settings where that reads them
+(`worker_environ`: the data dir, the config file and the `[eir]` table as JSON).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from openceir.eir.events import CheckEventLog
+from openceir.access.tokens import Authority
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.n5g import N5gEirApp
-from openceir.eir.oauth import Authority
 from openceir.eir.service import EirPolicy, EirService
 from openceir.errors import ConfigError
+from openceir.settings import Settings
 
 
-@dataclass(frozen=True)
-class ServeOptions:
-    """Everything a worker needs to build the app; round-trips through the environment."""
-
-    snapshot_root: Path
-    lake_dir: Path | None = None
-    oauth_clients: Path | None = None
-    restrictive: bool = False
-    unknown: str = "not-found"
-
-    def to_environ(self) -> dict[str, str]:
-        """The `OPENCEIR_EIR_*` variables describing these options."""
-        return {
-            "OPENCEIR_EIR_SNAPSHOT": str(self.snapshot_root),
-            "OPENCEIR_EIR_LAKE": str(self.lake_dir or ""),
-            "OPENCEIR_EIR_OAUTH": str(self.oauth_clients or ""),
-            "OPENCEIR_EIR_RESTRICTIVE": "1" if self.restrictive else "",
-            "OPENCEIR_EIR_UNKNOWN": self.unknown,
-        }
-
-    @classmethod
-    def from_environ(cls, environ: dict[str, str] | None = None) -> ServeOptions:
-        """Inverse of `to_environ`."""
-        env = dict(os.environ if environ is None else environ)
-        return cls(
-            snapshot_root=Path(env.get("OPENCEIR_EIR_SNAPSHOT", "ceir-data/eir")),
-            lake_dir=Path(env["OPENCEIR_EIR_LAKE"]) if env.get("OPENCEIR_EIR_LAKE") else None,
-            oauth_clients=Path(env["OPENCEIR_EIR_OAUTH"])
-            if env.get("OPENCEIR_EIR_OAUTH")
-            else None,
-            restrictive=bool(env.get("OPENCEIR_EIR_RESTRICTIVE")),
-            unknown=env.get("OPENCEIR_EIR_UNKNOWN", "not-found"),
-        )
+def snapshot_root(settings: Settings) -> Path:
+    """The EIR snapshot root: `[eir] snapshot_dir`, else `<data dir>/eir`."""
+    return settings.eir.snapshot_dir or settings.paths.snapshot
 
 
-def build_app(options: ServeOptions) -> N5gEirApp:
-    """The N5g-eir app for these options (opens the current snapshot now: errors surface early)."""
-    service = EirService(
-        options.snapshot_root, EirPolicy(restrictive=options.restrictive, unknown=options.unknown)
+def lake_root(settings: Settings) -> Path | None:
+    """Where check events go (`<data dir>/lake`), or None when `[eir] events` is off."""
+    return settings.paths.lake if settings.eir.events else None
+
+
+def service_for(settings: Settings) -> EirService:
+    """The EirService of these settings (opens the current snapshot now)."""
+    eir = settings.eir
+    return EirService(
+        snapshot_root(settings),
+        EirPolicy(restrictive=eir.restrictive, unknown=eir.unknown),
+        reload_interval=eir.reload_seconds,
     )
-    authority = Authority.from_file(options.oauth_clients) if options.oauth_clients else None
-    events = CheckEventLog(options.lake_dir) if options.lake_dir else None
-    return N5gEirApp(service, authority=authority, events=events)
+
+
+def events_for(settings: Settings) -> CheckEventLog | None:
+    """The check-event log of these settings, or None when events are off."""
+    lake = lake_root(settings)
+    return CheckEventLog(lake) if lake else None
+
+
+def build_app(settings: Settings) -> N5gEirApp:
+    """The N5g-eir app for these settings (opens the current snapshot now: errors surface early)."""
+    eir = settings.eir
+    authority = Authority.from_file(eir.oauth_clients) if eir.oauth_clients else None
+    return N5gEirApp(
+        service_for(settings),
+        authority=authority,
+        events=events_for(settings),
+        flush_interval=eir.flush_seconds,
+    )
+
+
+def worker_environ(settings: Settings) -> dict[str, str]:
+    """What a worker's `load_settings()` needs to rebuild these settings (absolute paths)."""
+    eir = settings.eir.model_copy(
+        update={
+            "snapshot_dir": snapshot_root(settings).absolute(),
+            "oauth_clients": eir_path.absolute()
+            if (eir_path := settings.eir.oauth_clients)
+            else None,
+        }
+    )
+    env = {
+        "OPENCEIR_DATA_DIR": str(Path(settings.data_dir).absolute()),
+        "OPENCEIR_EIR": eir.model_dump_json(),
+    }
+    if settings.config_file:
+        env["OPENCEIR_CONFIG"] = str(Path(settings.config_file).absolute())
+    return env
 
 
 def hypercorn_config(bind: str, workers: int, application_path: str):  # -> hypercorn Config
@@ -98,8 +112,7 @@ SERVERS = ("granian", "hypercorn")
 
 
 def choose_server(name: str | None = None) -> str:
-    """`name`, else `OPENCEIR_EIR_SERVER`, else granian when installed, else hypercorn."""
-    name = name or os.environ.get("OPENCEIR_EIR_SERVER") or None
+    """`name` (from `[eir] server`), else granian when installed, else hypercorn."""
     if name is None:
         return "granian" if granian_available() else "hypercorn"
     if name not in SERVERS:
@@ -140,16 +153,15 @@ def uvloop_available() -> bool:
 
 
 def serve(
-    options: ServeOptions,
+    settings: Settings,
     bind: str = "127.0.0.1:8080",
     workers: int = 2,
     application_path: str = "openceir.eir.asgi:app",
-    server: str | None = None,
 ) -> int:
-    """Serve until SIGINT/SIGTERM with `workers` processes under `choose_server(server)`."""
-    name = choose_server(server)
-    build_app(options)  # fail here, in the parent, with one clear error
-    os.environ.update(options.to_environ())
+    """Serve until SIGINT/SIGTERM with `workers` processes under `[eir] server`."""
+    name = choose_server(settings.eir.server)
+    build_app(settings)  # fail here, in the parent, with one clear error
+    os.environ.update(worker_environ(settings))
     if name == "granian":
         granian_server(bind, workers, application_path).serve()
         return 0
@@ -160,12 +172,16 @@ def serve(
 
 __all__ = [
     "SERVERS",
-    "ServeOptions",
     "build_app",
     "choose_server",
+    "events_for",
     "granian_available",
     "granian_server",
     "hypercorn_config",
+    "lake_root",
     "serve",
+    "service_for",
+    "snapshot_root",
     "uvloop_available",
+    "worker_environ",
 ]

@@ -1,46 +1,27 @@
-"""Machine clients of the web API: OAuth2 client credentials (RFC 6749 §4.4) with scopes.
+"""Machine clients of the web API: bearer tokens from `openceir.access`, checked per route.
 
-The same clients file and token format as N5g-eir (`openceir.eir.oauth.Authority`), so one
-`oauth-clients.toml` serves both. Roles come from the token:
+Roles come from the token's scope:
 
 - scope `ceir-admin`: admin, sees every operator's files;
-- scope `ceir-lists` with an `operator` claim (the client's `operator` in the file): that
-  operator, which sees the shared lists and its own, never another operator's;
-- scope `ceir-lists` without an operator: the shared lists only.
+- scope `ceir-lists` with an `operator` claim (the client's operator): that operator, which
+  sees the shared lists and its own, never another operator's;
+- scope `ceir-lists` without an operator: the shared lists only (role `reader`).
 
-`POST /api/v1/oauth2/token` issues tokens. Without a clients file every protected route
+`POST /api/v1/oauth2/token` issues tokens; it is the same implementation as N5g-eir's
+(`openceir.access.token_endpoint`), with HTTP Basic or body client authentication.
+Clients live in the store (`openceir clients add`); with none, every protected route
 answers 401: nothing is served to anyone by default.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import parse_qsl
-
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from openceir.eir.oauth import Authority, TokenError
-from openceir.settings import Settings
-from openceir.web.errors import problem
-
-SCOPE_LISTS = "ceir-lists"
-SCOPE_ADMIN = "ceir-admin"
-CLIENTS_FILE = "oauth-clients.toml"
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: an audit actor, a role (admin / operator / reader) and its operator."""
-
-    actor: str
-    role: str
-    operator: str | None = None
-
-    def may_read_operator(self, operator: str) -> bool:
-        """Whether this caller may read files with `operator`'s subscriber data."""
-        return self.role == "admin" or (self.role == "operator" and self.operator == operator)
+from openceir.access import roles, token_endpoint
+from openceir.access.roles import Principal
+from openceir.access.tokens import SCOPE_ADMIN, SCOPE_LISTS, Authority, TokenError, bearer_challenge
+from openceir.web.errors import problem, problem_responses
 
 
 class Unauthorized(Exception):
@@ -51,21 +32,20 @@ class Unauthorized(Exception):
         super().__init__(detail)
 
 
-def load_authority(settings: Settings) -> Authority | None:
-    """The clients of `<data dir>/oauth-clients.toml`, or None when there is no such file."""
-    path = Path(settings.data_dir) / CLIENTS_FILE
-    return Authority.from_file(path) if path.is_file() else None
-
-
 def principal(request: Request, scope: str = SCOPE_LISTS) -> Principal:
     """The caller of `request`, checked for `scope` (admins pass every scope), or Unauthorized."""
     authority: Authority | None = request.app.state.authority
-    if authority is None:
-        raise Unauthorized(401, "invalid_token", "no OAuth2 clients are configured on this CEIR")
     header = request.headers.get("authorization")
+    if authority is None:
+        raise Unauthorized(
+            401, "invalid_token" if header else "", "no OAuth2 clients are configured"
+        )
     try:
         claims = authority.verify(header, SCOPE_ADMIN)
-        return Principal(f"client:{claims['sub']}", "admin", claims.get("operator"))  # type: ignore[arg-type]
+        operator = claims.get("operator")
+        return Principal(
+            f"client:{claims['sub']}", roles.ADMIN, str(operator) if operator else None
+        )
     except TokenError as exc:
         if exc.error != "insufficient_scope":
             raise Unauthorized(401, exc.error, exc.reason) from None
@@ -74,37 +54,55 @@ def principal(request: Request, scope: str = SCOPE_LISTS) -> Principal:
     except TokenError as exc:
         raise Unauthorized(403, exc.error, exc.reason) from None
     operator = claims.get("operator")
-    role = "operator" if operator else "reader"
+    role = roles.OPERATOR if operator else roles.READER
     return Principal(f"client:{claims['sub']}", role, str(operator) if operator else None)
 
 
+TOKEN_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["grant_type"],
+                    "properties": {
+                        "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                        "client_id": {"type": "string"},
+                        "client_secret": {"type": "string"},
+                        "scope": {"type": "string"},
+                    },
+                }
+            }
+        },
+    },
+    "responses": {
+        "400": {"description": "Refused request (RFC 6749 §5.2 error JSON)."},
+        "401": {"description": "Unknown client or wrong secret (`invalid_client`)."},
+        "413": {"description": "Body larger than the token endpoint accepts."},
+    },
+}
+
+
 def router() -> APIRouter:
-    """`POST /api/v1/oauth2/token`: the client credentials grant."""
+    """`POST /api/v1/oauth2/token`: the client credentials grant (RFC 6749 §4.4)."""
     api = APIRouter(prefix="/api/v1/oauth2", tags=["auth"])
 
-    @api.post("/token")
-    async def token(request: Request) -> JSONResponse:
-        """Issue an access token for `grant_type=client_credentials` (form body)."""
-        authority: Authority | None = request.app.state.authority
-        form = dict(parse_qsl((await request.body())[:16384].decode("utf-8", "replace")))
-
-        def refuse(status: int, error: str, detail: str) -> JSONResponse:
-            body = {"error": error, "error_description": detail}
-            return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
-
-        if authority is None:
-            return refuse(400, "invalid_client", "no OAuth2 clients are configured")
-        if form.get("grant_type") != "client_credentials":
-            return refuse(400, "unsupported_grant_type", "grant_type must be client_credentials")
-        try:
-            issued = authority.issue(
-                form.get("client_id", ""), form.get("client_secret", ""), form.get("scope")
-            )
-        except TokenError as exc:
-            return refuse(401 if exc.error == "invalid_client" else 400, exc.error, exc.reason)
-        return JSONResponse(issued, headers={"Cache-Control": "no-store"})
+    @api.post("/token", response_class=Response, openapi_extra=TOKEN_FORM)
+    async def token(request: Request) -> Response:
+        """Issue an access token; client id and secret by HTTP Basic or in the form body."""
+        answer = token_endpoint.answer(
+            request.app.state.authority,
+            request.method,
+            request.headers.get("authorization"),
+            await request.body(),
+        )
+        return Response(answer.json(), status_code=answer.status, headers=answer.all_headers())
 
     return api
+
+
+AUTH_RESPONSES = problem_responses(401, 403)
 
 
 def install(app: FastAPI, authority: Authority | None) -> None:
@@ -116,19 +114,10 @@ def install(app: FastAPI, authority: Authority | None) -> None:
         response = problem(
             exc.status, "Unauthorized" if exc.status == 401 else "Forbidden", exc.detail
         )
-        response.headers["WWW-Authenticate"] = f'Bearer error="{exc.error}"'
+        response.headers["WWW-Authenticate"] = bearer_challenge(exc.error)
         return response
 
     app.include_router(router())
 
 
-__all__ = [
-    "CLIENTS_FILE",
-    "SCOPE_ADMIN",
-    "SCOPE_LISTS",
-    "Principal",
-    "Unauthorized",
-    "install",
-    "load_authority",
-    "principal",
-]
+__all__ = ["AUTH_RESPONSES", "Principal", "Unauthorized", "install", "principal"]

@@ -38,7 +38,7 @@ from openceir.lists.run import (
 from openceir.settings import Settings
 from openceir.store import audit
 from openceir.store.session import connect, session_scope
-from openceir.web.auth import Principal, Unauthorized, principal
+from openceir.web.auth import AUTH_RESPONSES, Principal, Unauthorized, principal
 
 TEXT = "text/plain; charset=utf-8"
 IMMUTABLE = "private, max-age=31536000, immutable"
@@ -84,7 +84,7 @@ def router(settings: Settings) -> APIRouter:
             raise NotFound("this CEIR has no list-signing key yet (`openceir keys init`)")
         return Response(path.read_bytes(), media_type=TEXT, headers={"Cache-Control": "no-cache"})
 
-    @api.get("/runs")
+    @api.get("/runs", responses=AUTH_RESPONSES)
     def list_runs(
         request: Request,
         after: Annotated[str | None, Query(description="Cursor: the last run seen.")] = None,
@@ -109,7 +109,7 @@ def router(settings: Settings) -> APIRouter:
             )
         return {"runs": items, "next": page[-1] if len(ids) > limit else None}
 
-    @api.get("/runs/{run}")
+    @api.get("/runs/{run}", responses=AUTH_RESPONSES)
     def get_run(request: Request, run: str) -> dict[str, Any]:
         """A run's header and the files this caller may download (rows, SHA-256, URL)."""
         who = principal(request)
@@ -135,14 +135,14 @@ def router(settings: Settings) -> APIRouter:
             "files": files,
         }
 
-    @api.get("/runs/{run}/manifest", response_class=Response)
+    @api.get("/runs/{run}/manifest", response_class=Response, responses=AUTH_RESPONSES)
     def get_manifest(request: Request, run: str) -> Response:
         """The run's signed manifest: verify it with the public key, then each file's SHA-256."""
         principal(request)
         data = (run_dir(run) / MANIFEST).read_bytes()
         return Response(data, media_type=TEXT, headers={"Cache-Control": IMMUTABLE})
 
-    @api.get("/runs/{run}/files/{name}", response_class=Response)
+    @api.get("/runs/{run}/files/{name}", response_class=Response, responses=AUTH_RESPONSES)
     def get_file(request: Request, run: str, name: str) -> Response:
         """One file of a run, streamed; `If-None-Match` with its ETag answers 304."""
         who = principal(request)

@@ -6,6 +6,12 @@ than CER before the capability exchange is answered with DIAMETER_UNABLE_TO_COMP
 connection closed; a CER without a common application gets DIAMETER_NO_COMMON_APPLICATION.
 Answers are computed synchronously in `data_received` (no task per request): the handlers are
 in-memory lookups.
+
+Back-pressure: a peer that sends requests but does not read its answers is paused (no more
+reading from it) while more than `write_high_water` answer bytes wait in its transport, and
+resumed below a quarter of that; its own TCP window then stops it sending. A peer with more
+than `write_limit` bytes unread is dropped, with one log line. A message whose header is not
+Diameter (an HTTP request sent to the port, say) closes the connection with one log line.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ class PeerState:
     requests: int = 0
     watchdogs: int = 0
     disconnected: bool = False
+    paused: int = 0  # times reading was paused for back-pressure
 
 
 # handler(server, peer, header, avps) -> encoded answer message (or None: no answer)
@@ -54,6 +61,8 @@ class DiameterServer:
     vendor_apps: dict[int, int] = field(default_factory=dict)  # app id -> vendor id
     host_ip: str = "127.0.0.1"
     origin_state_id: int = field(default_factory=lambda: int.from_bytes(os.urandom(3), "big"))
+    write_high_water: int = 256 * 1024  # pause reading a peer above this many unsent bytes
+    write_limit: int = 8 * 1024 * 1024  # drop a peer above this many unsent bytes
     connections: set[DiameterProtocol] = field(default_factory=set)
     peers: list[PeerState] = field(default_factory=list)  # every peer ever connected
 
@@ -144,9 +153,38 @@ class DiameterProtocol(asyncio.Protocol):
         self.server.connections.add(self)
         self.server.peers.append(self.peer)
         del self.server.peers[:-1000]  # bounded: the last thousand connections
+        high = self.server.write_high_water
+        transport.set_write_buffer_limits(high=high, low=high // 4)  # type: ignore[attr-defined]
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server.connections.discard(self)
+
+    def pause_writing(self) -> None:
+        """The transport holds more than the high-water mark: stop reading this peer."""
+        self.peer.paused += 1
+        if self.transport and not self.transport.is_closing():
+            self.transport.pause_reading()
+
+    def resume_writing(self) -> None:
+        """The transport drained below the low-water mark: read this peer again."""
+        if self.transport and not self.transport.is_closing():
+            self.transport.resume_reading()
+
+    def _write(self, data: bytes) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        transport.write(data)
+        unread = transport.get_write_buffer_size()
+        if unread > self.server.write_limit:
+            log.warning(
+                "dropping Diameter peer %s: %d answer bytes unread (limit %d KiB)",
+                self.peer.address,
+                unread,
+                self.server.write_limit // 1024,
+            )
+            transport.abort()
+            self.buffer = bytearray()
 
     def data_received(self, data: bytes) -> None:
         buf = self.buffer
@@ -155,7 +193,7 @@ class DiameterProtocol(asyncio.Protocol):
         pos = 0
         try:
             while len(buf) - pos >= codec.HEADER_SIZE:
-                header = codec.decode_header(memoryview(buf)[pos : pos + codec.HEADER_SIZE])
+                header = codec.decode_header(bytes(buf[pos : pos + codec.HEADER_SIZE]))
                 if len(buf) - pos < header.length:
                     break
                 avps = codec.decode_avps(buf, pos + codec.HEADER_SIZE, pos + header.length)
@@ -167,19 +205,22 @@ class DiameterProtocol(asyncio.Protocol):
                     self._send_and_close(out)
                     return
         except CodecError as exc:
-            log.warning("closing Diameter peer %s: %s", self.peer.address, exc)
-            self._send_and_close(out)
+            reason = str(exc)
+        else:
+            del buf[:pos]
+            if out:
+                self._write(b"".join(out))
             return
-        del buf[:pos]
-        if out and self.transport:
-            self.transport.write(b"".join(out))
+        # Outside the handler: its traceback holds a view of the buffer until then.
+        log.warning("closing Diameter peer %s: %s", self.peer.address, reason)
+        self._send_and_close(out)
 
     def _send_and_close(self, out: list[bytes]) -> None:
+        if out:
+            self._write(b"".join(out))
         if self.transport:
-            if out:
-                self.transport.write(b"".join(out))
             self.transport.close()
-        self.buffer.clear()
+        self.buffer = bytearray()  # rebind, never resize: a view may still be exported
 
     def dispatch(self, header: Header, avps: list[Avp]) -> tuple[bytes | None, bool]:
         """(answer or None, close afterwards) for one message."""
