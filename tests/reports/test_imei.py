@@ -75,7 +75,7 @@ def test_an_unknown_imei_gets_its_findings_and_nothing_else(world) -> None:
     p = imei.profile(world.settings, world.engine, "001010000000019")
     assert not p["known"] and p["classification"] == [] and p["activity"] == []
     assert "test_tac" in {f["code"] for f in p["findings"]}
-    assert p["cases"] is None and p["ledger"] is None
+    assert p["cases"] in (None, []) and p["ledger"] is None
     with pytest.raises(InvalidIdentifier, match="an IMEI is required"):
         imei.profile(world.settings, world.engine, "  ")
     with pytest.raises(InvalidIdentifier, match="17 characters"):

@@ -78,8 +78,8 @@ def _collect(value: Any, found: set[str], key: str = "") -> None:
 
 def _redact(value: Any, secrets: set[str]) -> Any:
     """`value` with every identifier in `secrets` masked, in strings, lists and dicts."""
-    if isinstance(value, dict):
-        return {k: _redact(v, secrets) for k, v in value.items()}
+    if isinstance(value, dict):  # keys too: clone evidence keys its points by IMSI
+        return {_redact(k, secrets): _redact(v, secrets) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact(v, secrets) for v in value]
     if isinstance(value, str):
