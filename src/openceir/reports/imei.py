@@ -4,7 +4,8 @@
 identifier's findings and its TAC's model; the classification history with its evidence
 and `openceir explain`'s words (classify.explain, reused); the registers it is on and the
 output list it is on, each with the date since; its activity on the networks (per operator
-and month, from the lake); recent EIR check events; registrations; pairings; cases (once
+and month: SIM counts from the latest run's facts, and the SIMs themselves from the lake for a
+caller allowed to see them); recent EIR check events; registrations; pairings; cases (once
 the cases table exists); its ledger events and the inclusion proof of the latest one.
 
 Subscriber identifiers (IMSI, MSISDN) appear only when `subscriber_data` is true, which the
@@ -157,45 +158,80 @@ def _lists_on(history: list[dict[str, Any]], regs: dict[str, list[dict]], today:
     return out
 
 
-def _lake(settings: Settings, key: int | None, raw: str | None) -> tuple[list, list]:
-    """(activity per operator and month, recent EIR check events) from the lake's files."""
+def _activity(settings: Settings, engine: Engine, imei: str) -> tuple[int | None, list]:
+    """(run, activity per operator and month) from the latest run's facts: SIMs seen, first
+    and last day, status. The facts are sorted by IMEI, so this reads a row group or two."""
+    from openceir.reports.aggregates import facts_path
+    from openceir.store.reports import ReportRun
+
+    with engine.connect() as conn:
+        run_id = conn.execute(
+            select(ReportRun.run_id).order_by(ReportRun.as_of.desc(), ReportRun.run_id.desc())
+        ).scalar()
+    if run_id is None or not facts_path(settings.data_dir, run_id).exists():
+        return None, []
     import duckdb
 
-    from openceir.lake.manifest import lake_dir
-    from openceir.lake.reader import observations
-
-    paths = [str(p) for p in observations(settings.data_dir)]
     con = duckdb.connect()
     try:
-        activity: list[dict[str, Any]] = []
-        cond = "imei_key = $id" if key is not None else "imei_raw = $id"
-        ident = key if key is not None else raw
-        if paths:
-            cur = con.execute(
-                "SELECT operator, month, min(first_seen) AS first_seen, "
-                "max(last_seen) AS last_seen, list(DISTINCT imsi ORDER BY imsi) AS imsis, "
-                "list(DISTINCT msisdn ORDER BY msisdn) AS msisdns, "
-                "bit_or(rat_mask) AS rat_mask "
-                f"FROM read_parquet($paths, union_by_name=true) WHERE {cond} "
-                "GROUP BY ALL ORDER BY month, operator",
-                {"paths": paths, "id": ident},
-            )
-            names = [d[0] for d in cur.description]
-            activity = [{k: _iso(v) for k, v in zip(names, r, strict=True)} for r in cur.fetchall()]
-        events: list[dict[str, Any]] = []
-        root = lake_dir(settings.data_dir) / "check_events"
-        if key is not None and root.exists() and any(root.glob("date=*/*.parquet")):
-            cur = con.execute(
-                "SELECT time, source, interface, pei, imsi, msisdn, status "
-                "FROM read_parquet($glob, union_by_name=true) WHERE imei_key = $id "
-                f"ORDER BY time DESC LIMIT {EVENTS}",
-                {"glob": str(root / "date=*" / "*.parquet"), "id": key},
-            )
-            names = [d[0] for d in cur.description]
-            events = [{k: _iso(v) for k, v in zip(names, r, strict=True)} for r in cur.fetchall()]
+        cur = con.execute(
+            "SELECT scope AS operator, month, sims, first_seen, last_seen, status "
+            "FROM read_parquet($path) WHERE imei = $imei AND month <> 'window' AND scope <> '' "
+            "ORDER BY month, scope",
+            {"path": str(facts_path(settings.data_dir, run_id)), "imei": imei},
+        )
+        names = [d[0] for d in cur.description]
+        rows = [{k: _iso(v) for k, v in zip(names, r, strict=True)} for r in cur.fetchall()]
     finally:
         con.close()
-    return activity, events
+    return run_id, rows
+
+
+def _subscribers(settings: Settings, key: int | None, raw: str | None) -> list[dict[str, Any]]:
+    """The IMSIs and MSISDNs seen with the IMEI, per operator and month, from the lake.
+
+    Read only for a caller allowed to see them: it scans the lake's observations.
+    """
+    from openceir.lake.reader import open_duckdb
+
+    con = open_duckdb(settings.data_dir)
+    try:
+        cond = "imei_key = $id" if key is not None else "imei_raw = $id"
+        cur = con.execute(
+            "SELECT operator, month, list(DISTINCT imsi ORDER BY imsi) AS imsis, "
+            "list(DISTINCT msisdn ORDER BY msisdn) AS msisdns FROM observations "
+            f"WHERE {cond} GROUP BY ALL ORDER BY month, operator",
+            {"id": key if key is not None else raw},
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def _events(settings: Settings, key: int | None) -> list[dict[str, Any]]:
+    """The latest EIR check events of the IMEI (the last 31 days of event files)."""
+    from openceir.lake.manifest import lake_dir
+
+    root = lake_dir(settings.data_dir) / "check_events"
+    days = sorted(root.glob("date=*"))[-31:] if key is not None and root.exists() else []
+    files = [str(f) for d in days for f in d.glob("*.parquet")]
+    if not files:
+        return []
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        cur = con.execute(
+            "SELECT time, source, interface, pei, imsi, msisdn, status "
+            "FROM read_parquet($files, union_by_name=true) WHERE imei_key = $id "
+            f"ORDER BY time DESC LIMIT {EVENTS}",
+            {"files": files, "id": key},
+        )
+        names = [d[0] for d in cur.description]
+        return [{k: _iso(v) for k, v in zip(names, r, strict=True)} for r in cur.fetchall()]
+    finally:
+        con.close()
 
 
 def _cases(conn: Connection, key: int | None) -> list[dict[str, Any]] | None:
@@ -266,7 +302,8 @@ def profile(
         tac = _tac(conn, f"{key // 10**6:08d}" if key is not None else None, today)
         regs = _registers(conn, key, raw)
         cases = _cases(conn, key)
-    activity, events = _lake(settings, key, raw)
+    facts_run, activity = _activity(settings, engine, shown if key is not None else f"raw:{raw}")
+    events = _events(settings, key)
     out: dict[str, Any] = {
         "imei": imei15 or shown,
         "imei_key": key,
@@ -282,6 +319,8 @@ def profile(
         "registrations": regs["registration"],
         "pairings": regs["pairing"],
         "activity": activity,
+        "activity_run": facts_run,
+        "subscribers": _subscribers(settings, key, raw) if subscriber_data else None,
         "eir_events": events,
         "cases": cases,
         "ledger": _ledger(settings, imei15),
@@ -301,9 +340,6 @@ def profile(
         return out
     secrets: set[str] = set()
     _collect(out, secrets)
-    for row in out["activity"]:
-        row["imsis"] = [mask(v) for v in row["imsis"] if v]
-        row["msisdns"] = [mask(v) for v in row["msisdns"] if v]
     return _redact(out, secrets)
 
 
