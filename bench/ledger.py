@@ -18,7 +18,7 @@ from pathlib import Path
 
 from stdnum import luhn
 
-from openceir.ledger import audit
+from openceir.ledger import verify
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger, verify_ledger
 from openceir.ledger.log import Log
@@ -92,7 +92,7 @@ def run(work: Path, n: int, n_signed: int, batch: int) -> None:
     Log.open(work / "raw")
     print(f"Log.open (reload {n:,} from tiles)    {time.perf_counter() - t:12.2f} s")
     t = time.perf_counter()
-    audit.verify_log(work / "raw")
+    verify.verify_log(work / "raw")
     s = time.perf_counter() - t
     print(f"verify_log {n:,} entries (tree only) {s:12.2f} s   {rate(n, s):,.0f} entries/s "
           f"({rate(n, s) / base:.2f}x)")  # fmt: skip

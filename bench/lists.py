@@ -20,8 +20,8 @@ import numpy as np
 import pyarrow as pa
 
 from openceir.classify.state import CURRENT_SCHEMA
+from openceir.lists.inputs import TRIPLET_SCHEMA
 from openceir.lists.run import RunInputs, write_run
-from openceir.lists.sources import TRIPLET_SCHEMA
 from openceir.tlog.note import generate_key
 
 AS_OF = date(2026, 11, 28)

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from openceir.settings import Operator, Region, Settings
+from openceir.settings import Settings
 from openceir.store.session import dispose_all
+from tests.helpers import OPERATORS, REGION
 
 POSTGRES_URL = os.environ.get("OPENCEIR_TEST_POSTGRES_URL")
 NO_POSTGRES = (
@@ -58,12 +59,24 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(
         data_dir=tmp_path / "data",
         database_url=database_url,
-        region=Region(name="Testland", country_mcc=["639"], country_code="254"),
-        operators=[
-            Operator(id="alpha", name="Alpha Mobile", mcc_mnc=["63901"]),
-            Operator(id="beta", name="Beta Telecom", mcc_mnc=["63902", "63903"]),
-        ],
+        region=REGION,
+        operators=[OPERATORS["alpha"], OPERATORS["beta"]],
     )
+
+
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """tmp_path as the current directory, with no OPENCEIR_* settings in the environment.
+
+    Where a CLI test runs: a config written here (`tests.helpers.write_config`) is the one
+    the command reads, and the data dir is `./ceir-data` unless the test sets it.
+    """
+    for key in [k for k in os.environ if k.startswith("OPENCEIR_") and "_TEST_" not in k]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path
+    dispose_all()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Validates device identifiers, ingests operators' network data and the national registers,
 classifies every IMEI with explainable rules, publishes signed lists to operators' EIRs and
-keeps a verifiable ledger of identifier events. See DESIGN in docs/ for the architecture.
+keeps a verifiable ledger of identifier events. See docs/architecture.md for the architecture.
 """
 
 __version__ = "0.1.0"

@@ -6,62 +6,43 @@ smoke test of the pipeline. Steps are added as the parts they exercise exist.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from openceir.access.demo import DemoAccount, create_demo_users
 from openceir.classify.rules import load as load_rules
 from openceir.classify.run import classify
 from openceir.eir.from_lists import snapshot_from_run
-from openceir.identifiers import imei as imei_id
 from openceir.ingest import Planned, import_many, plan_directory
-from openceir.ledger.entries import sign_event
 from openceir.ledger.events import ImeiLedger
 from openceir.ledger.log import Log, default_origin
 from openceir.ledger.participants import add_participant
+from openceir.ledger.stolen_reports import publish_stolen
 from openceir.ledger.storage import LedgerFiles
 from openceir.lists import init_key, load_signer, write_run
-from openceir.lists.sources import load_inputs
+from openceir.lists.inputs import load_inputs
 from openceir.reports.aggregates import compute as compute_figures
-from openceir.settings import CONFIG_FILE_NAME, Settings, load_settings
+from openceir.settings import DataPaths, Operator, Region, Settings, load_settings, region_toml
 from openceir.simulate import simulate
 from openceir.store.migrate import sync_operators, upgrade
-from openceir.store.registers import StolenRow
-from openceir.store.session import connect, session_scope
+from openceir.store.session import connect
 from openceir.tlog.note import generate_key, parse_skey
 
 SUBSCRIBERS = 3_000
 DAYS = 30
 SEED = 7
 
-DEMO_CONFIG = """\
-# Written by `openceir demo`: a made-up country with three operators.
-[region]
-name = "Examplestan"
-country_mcc = ["639"]
-country_code = "254"
-
-[[operators]]
-id = "alpha"
-name = "Alpha Mobile"
-mcc_mnc = ["63901"]
-
-[[operators]]
-id = "beta"
-name = "Beta Telecom"
-mcc_mnc = ["63902"]
-
-[[operators]]
-id = "gamma"
-name = "Gamma Wireless"
-mcc_mnc = ["63903", "63904"]
-"""
+DEMO_REGION = Region(name="Examplestan", country_mcc=["639"], country_code="254")
+DEMO_OPERATORS = [
+    Operator(id="alpha", name="Alpha Mobile", mcc_mnc=["63901"]),
+    Operator(id="beta", name="Beta Telecom", mcc_mnc=["63902"]),
+    Operator(id="gamma", name="Gamma Wireless", mcc_mnc=["63903", "63904"]),
+]
+"""The made-up country the demo writes into its config file."""
 
 
 @dataclass
@@ -79,9 +60,10 @@ class DemoReport:
 def prepare_data_dir(data_dir: Path) -> Path:
     """Create the data dir and its config file (kept if it exists); return the config path."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    config = data_dir / CONFIG_FILE_NAME
+    config = DataPaths(data_dir).config
     if not config.exists():
-        config.write_text(DEMO_CONFIG, encoding="utf-8")
+        comment = "Written by `openceir demo`: a made-up country with three operators."
+        config.write_text(region_toml(DEMO_REGION, DEMO_OPERATORS, comment), encoding="utf-8")
     return config
 
 
@@ -118,7 +100,7 @@ def run_demo(
 
     today = today or dt.datetime.now(dt.UTC).date()
     start = today - dt.timedelta(days=days)
-    incoming = data_dir / "incoming"
+    incoming = settings.paths.incoming
     progress(f"simulating {subscribers:,} subscribers over {days} days")
     summary = simulate(
         settings, incoming, subscribers=subscribers, days=days, start=start, seed=SEED
@@ -158,7 +140,7 @@ def run_demo(
         report.add("refused", line)
 
     progress("classifying")
-    ledger_dir = settings.data_dir / "ledger"
+    ledger_dir = settings.paths.ledger
     on_ledger = LedgerFiles(ledger_dir).exists()  # manufacturer bindings, for clones
     outcome = classify(
         settings,
@@ -174,7 +156,7 @@ def run_demo(
     report.add("reports", f"{figures['figures']} figures of run {outcome.run_id} stored")
 
     progress("generating lists")
-    if not (data_dir / "keys" / "ceir.key").exists():
+    if not settings.paths.list_key.exists():
         init_key(data_dir)
     lists = write_run(
         data_dir, load_inputs(settings, engine, today), load_signer(data_dir), as_of=today
@@ -184,7 +166,7 @@ def run_demo(
         f"{name} {rows}" for name, rows in sorted(lists.rows.items()) if not name.endswith("_delta")
     )
     report.add("lists", f"signed run {lists.path.name}: {sizes}")
-    report.add("eir", f"snapshot {snapshot.name} current under {data_dir / 'eir'}")
+    report.add("eir", f"snapshot {snapshot.name} current under {settings.paths.snapshot}")
 
     progress("ledger")
     report.add("ledger", _ledger_stolen(settings, engine))
@@ -192,9 +174,9 @@ def run_demo(
 
 
 def _ledger_stolen(settings: Settings, engine: Engine) -> str:
-    """Put the stolen list on the ledger as `reported_stolen` events signed by the CEIR."""
-    ledger_dir = settings.data_dir / "ledger"
-    key_file = settings.data_dir / "keys" / "ledger-ceir.skey"
+    """Put the stolen list on the ledger, signed by the CEIR (whose key the demo makes)."""
+    ledger_dir = settings.paths.ledger
+    key_file = settings.paths.ledger_key
     if not LedgerFiles(ledger_dir).exists():
         Log.create(ledger_dir, default_origin(settings.region.name))
         signer = generate_key(default_origin(settings.region.name).replace("/log", "/ceir"))
@@ -204,24 +186,5 @@ def _ledger_stolen(settings: Settings, engine: Engine) -> str:
         key_file.chmod(0o600)
     signer = parse_skey(key_file.read_text(encoding="utf-8").strip())
     ledger = ImeiLedger.open(ledger_dir)
-    with session_scope(engine) as session:
-        rows = session.execute(
-            select(StolenRow.imei_key, StolenRow.case_id).where(
-                StolenRow.end_date.is_(None), StolenRow.imei_key.is_not(None)
-            )
-        ).all()
-    batch = []
-    for key, case in rows:
-        imei = imei_id.validate(f"{key:014d}")
-        if not ledger.index.lookup(imei):
-            # The ledger holds no personal data, so not even the key: a short hash names the case.
-            digest = hashlib.sha256(f"{case}:{key}".encode()).digest()
-            reference = "case-" + base64.b32encode(digest).decode()[:16].lower()
-            batch.append(
-                sign_event(
-                    {"type": "reported_stolen", "imeis": [imei], "case": reference[:64]}, signer
-                )
-            )
-    if batch:
-        ledger.append(batch)
-    return f"{len(batch)} stolen reports appended; log size {ledger.log.size}"
+    appended = publish_stolen(ledger, engine, signer)
+    return f"{appended} stolen reports appended; log size {ledger.log.size}"

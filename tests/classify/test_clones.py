@@ -27,39 +27,64 @@ def _use(imsi: str, first: int, last: int, rats: int = 4) -> ImsiUse:
     return ImsiUse(imsi, date(2026, 11, first), date(2026, 11, last), days, rats)
 
 
-def test_pairing_decides_first() -> None:
+def _outcome(got: dict) -> tuple:
+    return got["decided"], got["basis"], got["genuine_imsis"], got["clone_imsis"]
+
+
+def test_pairing_outweighs_earlier_use() -> None:
     got = decide([_use("a", 1, 20), _use("b", 10, 20)], paired={"b"})
-    assert (got["decided"], got["basis"], got["genuine_imsis"], got["clone_imsis"]) == (
-        True,
-        "pairing",
-        ["b"],
-        ["a"],
-    )
+    assert _outcome(got) == (True, "pairing", ["b"], ["a"])
+    assert got["points"]["b"] == 6.0 and got["points"]["a"] == 4.0  # earliest + continuity
+    said = got["explanation"]
+    assert "SIM b is paired with this IMEI on the pairing list (+6.0 for SIM b)" in said
+    assert "SIM a used the IMEI from 2026-11-01, 9 days before any other SIM" in got["explanation"]
 
 
-def test_steady_earlier_use_is_the_genuine_device() -> None:
-    got = decide([_use("a", 1, 20), _use("b", 10, 20), _use("c", 12, 13)])
-    assert (got["basis"], got["genuine_imsis"], got["clone_imsis"]) == (
-        "continuity",
-        ["a"],
-        ["b", "c"],
-    )
-    assert "9 days" in got["explanation"]
+def test_earliest_use_by_one_day_decides_when_the_others_are_steady() -> None:
+    got = decide([_use("a", 1, 20), _use("b", 2, 20), _use("c", 2, 13)])
+    assert _outcome(got) == (True, "earliest", ["a"], ["b", "c"])
+    assert got["confidence"] > 0.9 and "1 day before any other SIM" in got["explanation"]
+    assert "SIM a is the genuine device (confidence" in got["explanation"]
 
 
-def test_a_short_lead_is_not_enough() -> None:
-    got = decide([_use("a", 1, 20), _use("b", 3, 20)])
-    assert got["decided"] is False
-    assert got["clone_imsis"] == ["a", "b"] and got["genuine_imsis"] == []
-    assert "treated as duplicated" in got["explanation"]
+def test_a_lead_over_an_intermittent_sim_counts_little() -> None:
+    # b appears 2 days after a but is seen on one day in four: it may have been there unseen
+    days = frozenset(date(2026, 11, d) for d in range(3, 21, 4))
+    sparse = ImsiUse("b", date(2026, 11, 3), date(2026, 11, 19), days, 4)
+    got = decide([_use("a", 1, 20), sparse])
+    assert got["decided"] is False and got["points"]["a"] < 2.0
 
 
-def test_rat_inconsistent_sim_is_the_clone_when_continuity_cannot_tell() -> None:
-    got = decide([_use("a", 1, 20, rats=4), _use("b", 2, 20, rats=1)], model_rats=4 | 8)
-    assert (got["basis"], got["genuine_imsis"], got["clone_imsis"]) == (
-        "rat_consistency",
-        ["a"],
-        ["b"],
+def test_all_sims_on_the_first_day_is_undecided_and_says_what_is_missing() -> None:
+    got = decide([_use("a", 1, 20), _use("b", 1, 20)], registered=PHONE)
+    assert _outcome(got) == (False, None, [], ["a", "b"])
+    assert got["policy"] == "invite_claims"
+    assert got["missing"] == [
+        "no SIM is paired with this IMEI on the pairing list",
+        "no ownership claim has been made",
+        "the manufacturer recorded no binding for this IMEI on the ledger",
+        "SIMs a, b were all first seen on 2026-11-01",
+    ]
+    text = got["explanation"]
+    assert "No evidence tells the genuine device apart." in text
+    assert "The owner can claim the phone with an ownership claim" in text
+    assert "invited to claim the phone during the grace period" in text
+
+
+def test_undecided_policies_are_worded_and_checked() -> None:
+    uses = [_use("a", 1, 20), _use("b", 1, 20)]
+    assert "No SIM is blocked" in decide(uses, policy="wait")["explanation"]
+    assert "treated as duplicated and blocked" in decide(uses, policy="block_all")["explanation"]
+    with pytest.raises(ValueError, match="unknown undecided policy 'maybe'"):
+        decide(uses, policy="maybe")
+
+
+def test_rat_inconsistent_sim_is_the_clone_when_nothing_else_tells() -> None:
+    got = decide([_use("a", 1, 20, rats=4), _use("b", 1, 20, rats=1)], model_rats=4 | 8)
+    assert _outcome(got) == (True, "rat_consistency", ["a"], ["b"])
+    assert (
+        "SIM b used 2G, which the model of this TAC does not support (4G, 5G)"
+        in (got["explanation"])
     )
 
 
@@ -89,7 +114,7 @@ def test_uses_from_rows_expands_day_masks() -> None:
     assert use.first_seen == date(2026, 11, 1) - timedelta(days=1) and use.rats == 5
 
 
-# -- every kind of evidence, in the order of strength ------------------------------
+# -- every kind of evidence, weighed ------------------------------------------------------
 
 FOUR_G = 1 | 2 | 4 | 16 | 32  # a 2G/3G/4G phone (NB-IoT and LTE-M count as 4G variants)
 PHONE = Registered("Acme", "A1", FOUR_G)
@@ -99,137 +124,94 @@ def _sv(use: ImsiUse, *svns: str) -> ImsiUse:
     return replace(use, svns=frozenset(svns))
 
 
-def _outcome(got: dict) -> tuple:
-    return got["decided"], got["basis"], got["genuine_imsis"], got["clone_imsis"]
-
-
 def test_a_sim_on_a_rat_the_registered_device_lacks_is_a_clone() -> None:
-    got = decide([_use("a", 1, 20, rats=4), _use("b", 2, 20, rats=8)], registered=PHONE)
+    got = decide([_use("a", 1, 20, rats=4), _use("b", 1, 20, rats=8)], registered=PHONE)
     assert _outcome(got) == (True, "registration", ["a"], ["b"])
     text = got["explanation"]
-    assert "registered for Acme A1 (2G, 3G, 4G)" in text and "SIM b used 5G" in text
-    assert "SIM a is the genuine device and stays in service" in text
+    assert "registered for Acme A1 (2G, 3G, 4G), but SIM b used 5G (-4.0 for SIM b)" in text
     assert "SIM b is a clone and will be blocked" in text
 
 
-def test_registration_narrows_then_continuity_decides_among_the_rest() -> None:
-    uses = [_use("a", 1, 20), _use("c", 2, 20, rats=8), _use("b", 15, 20)]
-    got = decide(uses, registered=PHONE)
-    assert _outcome(got) == (True, "continuity", ["a"], ["b", "c"])
-    assert got["bases"] == ["registration", "continuity"]
-    assert "before another SIM not ruled out above appeared on 2026-11-15" in got["explanation"]
-    # without registration, SIM c's arrival on day 2 leaves no steady lead
-    assert decide(uses)["decided"] is False
+def test_a_registration_contradicting_the_catalog_is_reported_and_weighed_down() -> None:
+    # registered as 2G/3G while the catalog's model has 4G; the genuine SIM (a) uses 4G
+    narrow = Registered("Acme", "A1", 1 | 2)
+    uses = [_use("a", 1, 20, rats=4), _use("b", 2, 20, rats=4), _use("c", 2, 20, rats=4)]
+    got = decide(uses, registered=narrow, model_rats=FOUR_G)
+    assert _outcome(got) == (True, "earliest", ["a"], ["b", "c"])
+    assert got["conflict"] is True
+    assert got["contradictions"] == [
+        "the registration (Acme A1 (2G, 3G)) contradicts the TAC catalog, whose model has "
+        "2G, 3G, 4G: it is weighed down"
+    ]
+    assert "(-1.0 for SIM a)" in got["explanation"]
+    trusted = decide(uses[:2], registered=narrow)  # no catalog to contradict it: full weight
+    assert trusted["points"]["a"] == pytest.approx(3.0 - 4.0)
 
 
-def test_registration_is_stronger_than_pairing_so_a_paired_5g_sim_conflicts() -> None:
+def test_pairing_outweighs_registration() -> None:
     got = decide(
-        [_use("a", 1, 20, rats=4), _use("b", 2, 20, rats=8)], registered=PHONE, paired={"b"}
+        [_use("a", 1, 20, rats=4), _use("b", 1, 20, rats=8)], registered=PHONE, paired={"b"}
     )
-    assert _outcome(got) == (False, None, [], ["a", "b"])
-    assert got["conflict"] is True and got["bases"] == ["registration", "pairing"]
-    text = got["explanation"]
-    assert text.startswith("The evidence conflicts. The IMEI is registered for Acme A1")
-    assert "Yet SIM b is paired with this IMEI" in text and "treated as duplicated" in text
-
-
-def test_registration_ruling_out_every_sim_is_a_conflict() -> None:
-    got = decide([_use("a", 1, 20, rats=8), _use("b", 9, 20, rats=8)], registered=PHONE)
-    assert (got["decided"], got["conflict"]) == (False, True)
-    assert "That rules out every SIM" in got["explanation"]
-
-
-def test_pairing_is_stronger_than_continuity_and_the_disagreement_is_stated() -> None:
-    got = decide([_use("a", 1, 20), _use("b", 10, 20)], paired={"b"})
-    assert _outcome(got) == (True, "pairing", ["b"], ["a"])
-    assert "Weaker evidence points elsewhere: SIM a used the IMEI on 9 days" in got["explanation"]
-    assert "pairing is the stronger evidence" in got["explanation"]
+    assert got["points"] == {"a": 0.0, "b": 2.0} and _outcome(got)[2] == ["b"]
 
 
 def test_pairing_every_sim_tells_nothing() -> None:
-    got = decide([_use("a", 1, 20), _use("b", 2, 20)], paired={"a", "b"})
-    assert got["decided"] is False and got["bases"] == []
+    got = decide([_use("a", 1, 20), _use("b", 1, 20)], paired={"a", "b"})
+    assert got["decided"] is False and got["evidence"] == []
 
 
 def test_binding_rules_out_a_sim_on_a_rat_the_bound_model_lacks() -> None:
-    made = Binding("A1", FOUR_G, None, "maker.example")
-    got = decide([_use("a", 1, 20, rats=4), _use("b", 2, 20, rats=4 | 8)], binding=made)
+    binding = Binding("A1", FOUR_G, None, "maker.example")
+    got = decide([_use("a", 1, 20, rats=4), _use("b", 1, 20, rats=8)], binding=binding)
     assert _outcome(got) == (True, "binding", ["a"], ["b"])
-    assert got["explanation"].startswith(
+    assert (
         "The manufacturer (maker.example) recorded on the ledger that this IMEI was made as "
-        "model A1, but SIM b used 5G, which that model does not have."
-    )
+        "model A1; SIM b used 5G, which that model does not have (-5.0 for SIM b)"
+    ) in got["explanation"]
 
 
-def test_binding_software_version_rules_out_the_other_versions() -> None:
-    made = Binding("A1", None, "07")
-    uses = [_sv(_use("a", 1, 20), "07", "08"), _sv(_use("b", 2, 20), "09"), _use("c", 9, 20)]
-    got = decide(uses, binding=made)
-    # b is ruled out; a (updated from its factory version 07 to 08) and c (no IMEISV
-    # reported) remain, and a's steady use before c appeared names it.
-    assert _outcome(got) == (True, "continuity", ["a"], ["b", "c"])
-    assert got["bases"] == ["binding", "continuity"]
-    assert "SIM b's device reports software version 09" in got["explanation"]
-    assert "SIM a's reports the factory version 07" in got["explanation"]
+def test_binding_software_version_names_the_device() -> None:
+    binding = Binding("A1", None, "09")
+    uses = [_sv(_use("a", 1, 20), "07"), _sv(_use("b", 1, 20), "09"), _use("c", 1, 20)]
+    got = decide(uses, binding=binding)
+    assert _outcome(got) == (True, "binding", ["b"], ["a", "c"])
+    assert got["points"] == {"a": -3.0, "b": 3.0, "c": 0.0}
 
 
 def test_binding_software_version_nobody_reports_tells_nothing() -> None:
-    made = Binding("A1", None, "07")
-    uses = [_sv(_use("a", 1, 20), "08"), _sv(_use("b", 1, 20), "09")]
-    assert decide(uses, binding=made)["decided"] is False
+    uses = [_sv(_use("a", 1, 20), "07"), _sv(_use("b", 1, 20), "08")]
+    assert decide(uses, binding=Binding("A1", None, "09"))["decided"] is False
 
 
-def test_binding_is_stronger_than_continuity() -> None:
-    made = Binding("A1", None, "07")
-    uses = [_sv(_use("a", 1, 20), "09"), _sv(_use("b", 10, 20), "07")]
-    got = decide(uses, binding=made)
-    assert _outcome(got) == (True, "binding", ["b"], ["a"])
-    assert "continuity of use" not in got["explanation"]  # asked about SIM b alone
-
-
-def test_imeisv_rules_out_a_later_sim_with_another_software_version() -> None:
-    uses = [_sv(_use("a", 1, 20), "11"), _sv(_use("b", 4, 20), "13")]
-    got = decide(uses)  # a three-day lead: continuity cannot tell
-    assert _outcome(got) == (True, "imeisv", ["a"], ["b"])
-    assert (
-        "The device in use first (SIM a, on 3 days from 2026-11-01 before 2026-11-04) reports "
-        "software version 11; SIM b's device reports 13: a different device."
-    ) in got["explanation"]
-    # two days are not a steady version to compare with
-    assert decide([uses[0], replace(uses[1], first_seen=date(2026, 11, 3))])["decided"] is False
-
-
-def test_imeisv_same_version_is_maybe_the_same_device() -> None:
-    uses = [_sv(_use("a", 1, 20), "11"), _sv(_use("b", 4, 20), "11")]
-    assert decide(uses)["decided"] is False
-
-
-def test_imeisv_without_a_first_device_tells_nothing() -> None:
-    uses = [_sv(_use("a", 1, 20), "11"), _sv(_use("b", 1, 20), "13")]
-    assert decide(uses)["decided"] is False
-
-
-def test_several_sims_left_cannot_be_told_apart() -> None:
-    uses = [_sv(_use("a", 1, 20), "11"), _use("b", 4, 20), _sv(_use("c", 4, 20), "13")]
+def test_imeisv_adds_to_a_clear_earliest_use() -> None:
+    uses = [_sv(_use("a", 1, 20), "07"), _sv(_use("b", 2, 20), "08"), _sv(_use("c", 2, 20), "07")]
     got = decide(uses)
-    assert _outcome(got) == (False, None, [], ["a", "b", "c"])
-    assert got["conflict"] is False and got["bases"] == ["imeisv"]
-    assert got["explanation"].endswith(
-        "Nothing tells SIMs a, b apart: every SIM using this IMEI is treated as duplicated."
+    assert got["points"] == {"a": 3.0, "b": -1.0, "c": 0.0}
+    assert (
+        "SIM b's device reports software version 08, which the device in use first"
+        in (got["explanation"])
     )
 
 
-def test_continuity_is_stronger_than_imeisv_and_rat_consistency() -> None:
-    uses = [_sv(_use("a", 1, 20, rats=8), "11"), _sv(_use("b", 10, 20), "13")]
-    got = decide(uses, model_rats=FOUR_G)
-    assert _outcome(got) == (True, "continuity", ["a"], ["b"])
-    assert "Weaker evidence points elsewhere" in got["explanation"]
-    assert "which the model of this TAC does not support" in got["explanation"]
+def test_continuity_adds_to_a_long_steady_lead() -> None:
+    got = decide([_use("a", 1, 20), _use("b", 10, 20)])
+    assert got["points"]["a"] == pytest.approx(4.0)
+    assert "used steadily on 9 days before another SIM appeared" in got["explanation"]
+
+
+def test_an_earlier_run_decision_counts() -> None:
+    uses = [_use("a", 1, 20), _use("b", 1, 20)]
+    got = decide(uses, genuine_before=["b", "z"])
+    assert _outcome(got) == (True, "earliest", ["b"], ["a"])
+    assert (
+        "An earlier classification run decided SIM b was the genuine device" in (got["explanation"])
+    )
 
 
 def test_nothing_at_all_says_so() -> None:
-    got = decide([_use("a", 1, 20), _use("b", 1, 20)], registered=PHONE, model_rats=FOUR_G)
-    assert got["explanation"].startswith("No registration, pairing, manufacturer binding")
+    got = decide([_use("a", 1, 20), _use("b", 1, 20)])
+    assert got["decided"] is False and got["bases"] == []
+    assert got["explanation"].startswith("No evidence tells the genuine device apart.")
 
 
 def test_uses_from_rows_keeps_the_software_versions() -> None:
@@ -284,14 +266,16 @@ def test_differentiate_reads_the_registration_radio_interfaces() -> None:
     reg = [{"imei_key": IMEI, "make": "Acme", "model": "A1", "radio_interface": "GSM,LTE"}]
     src = make_sources(_rows(), tac_catalog=CATALOG, registration=reg)
     got = differentiate(ibis.duckdb.connect(), src, [IMEI])[f"{IMEI:014d}"]
-    # registration rules out the 5G SIM, the software versions the second SIM
+    # the registration (no 3G) contradicts the catalog's A1: weighed down, and said so;
+    # earliest use by 3 days decides, the 5G SIM is out of the model's technologies
     assert _outcome(got) == (
         True,
-        "imeisv",
+        "earliest",
         ["639010000000001"],
         ["639020000000002", "639020000000003"],
     )
-    assert "registered for Acme A1 (2G, 4G)" in got["explanation"]
+    assert got["contradictions"][0].startswith("the registration (Acme A1 (2G, 4G)) contradicts")
+    assert got["points"]["639020000000003"] == -5.0  # contradicted registration, catalog
 
 
 def test_differentiate_takes_the_registered_model_rats_from_the_catalog() -> None:
@@ -334,8 +318,8 @@ def test_differentiate_uses_the_manufacturer_binding_on_the_ledger(ledger_dir) -
     src = make_sources(_rows(), tac_catalog=CATALOG)
     backend = ibis.duckdb.connect()
     before = differentiate(backend, src, [IMEI])[f"{IMEI:014d}"]
-    assert _outcome(before)[:3] == (True, "rat_consistency", ["639010000000001"])
-    assert before["bases"] == ["imeisv", "rat_consistency"]
+    assert _outcome(before)[:3] == (True, "earliest", ["639010000000001"])
+    assert before["bases"] == ["rat_consistency", "earliest", "imeisv"]
     binding_of = ImeiLedger.open(ledger_dir).manufacturer_binding
     got = differentiate(backend, src, [IMEI], binding_of=binding_of)[f"{IMEI:014d}"]
     # the binding's model has no 5G and its factory version is the second SIM's
@@ -410,7 +394,7 @@ def test_a_run_reads_the_registration_and_the_ledger_and_explains(settings, tmp_
     append_event(ImeiLedger.open(path), made, maker)
 
     bare = run.classify(settings, engine, rules.parse(RUN_RULES), as_of=today, dry_run=True)
-    assert bare.conditions[0].clones_decided == 0  # without the binding nothing decides
+    assert bare.conditions[0].clones_decided == 1  # earliest use and registration decide
     result = run.classify(
         settings,
         engine,

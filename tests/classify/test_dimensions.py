@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tests.classify.conftest import IMEI, obs
 
 
@@ -168,6 +170,32 @@ def test_tac_not_allocated_waits_for_the_reporting_delay(run_dimension) -> None:
         )
         == []
     )
+
+
+def test_tac_not_allocated_counts_the_delay_from_the_tac_first_sighting(run_dimension) -> None:
+    """A counterfeit first seen yesterday on a never-allocated TAC seen for 19 days waits no
+    longer; counted per IMEI (DIRBS), it would wait."""
+    rows = [obs(12345678000001, days=(1,)), obs(12345678000002, imsi="2", days=(19,))]
+    params = {"reporting_delay_days": 10}
+    got = run_dimension("tac_not_allocated", rows, params, tac_catalog=CATALOG)
+    assert [(r["imei_key"], str(r["tac_first_seen"])) for r in got] == [
+        (12345678000001, "2026-11-01"),
+        (12345678000002, "2026-11-01"),
+    ]
+    per_imei = run_dimension(
+        "tac_not_allocated", rows, {**params, "count_from": "imei"}, tac_catalog=CATALOG
+    )
+    assert [r["imei_key"] for r in per_imei] == [12345678000001]
+
+
+def test_tac_not_allocated_dirbs_preset_delays(run_dimension) -> None:
+    # RBI 35 waits 20 days in DIRBS's preset, other prefixes the default delay
+    rows = [obs(35999999000001, days=(1,)), obs(12345678000001, imsi="2", days=(1,))]
+    params = {"reporting_delay_days": 5, "prefix_delays": "dirbs"}
+    got = run_dimension("tac_not_allocated", rows, params, tac_catalog=CATALOG)
+    assert [(r["tac"], r["delay_days"]) for r in got] == [("12345678", 5)]
+    with pytest.raises(Exception, match="prefix_delays"):
+        run_dimension("tac_not_allocated", rows, {"prefix_delays": "gsma"}, tac_catalog=CATALOG)
 
 
 def test_test_tac_matches_rbi_00_but_not_35(run_dimension) -> None:

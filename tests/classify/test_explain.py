@@ -29,6 +29,22 @@ def test_imei_identity_rejects(typed: str) -> None:
         imei_identity(typed)
 
 
+def test_an_undecided_group_says_what_is_missing_and_invites_claims() -> None:
+    from openceir.classify.clones import decide
+    from tests.classify.test_clones import _use
+
+    decision = decide([_use("a", 1, 20), _use("b", 1, 20)])
+    lines = evidence_lines({"clones": decision})
+    assert lines[1] == "SIMs notified and invited to claim: a, b"
+    assert "missing evidence: no SIM is paired with this IMEI on the pairing list" in lines
+    assert "missing evidence: SIMs a, b were all first seen on 2026-11-01" in lines
+    assert "The owner can claim the phone with an ownership claim" in lines[0]
+    waiting = evidence_lines(
+        {"clones": decide([_use("a", 1, 20), _use("b", 1, 20)], policy="wait")}
+    )
+    assert waiting[1] == "undecided, none blocked yet: a, b"
+
+
 def test_evidence_lines_read_as_sentences() -> None:
     lines = evidence_lines(
         {

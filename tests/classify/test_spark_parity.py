@@ -1,4 +1,4 @@
-"""The same dimensions on Apache Spark give the same rows as on DuckDB (DESIGN §4, issue #4).
+"""The same dimensions on Apache Spark give the same rows as on DuckDB (architecture §4, issue #4).
 
 Each case runs one dimension over the hand-built rows of `conftest` on both engines and
 demands identical rows (matched IMEIs and every evidence column), and that DuckDB matched
@@ -27,6 +27,7 @@ from openceir.classify.dimensions import DIMENSIONS
 from openceir.classify.engine import Evaluator
 from openceir.classify.rules import Leaf, parse
 from tests.classify.conftest import IMEI, import_simulated, make_sources, obs
+from tests.helpers import config_toml
 
 pytest.importorskip("pyspark", reason="pyspark is not installed: pip install -e '.[spark]'")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
@@ -269,20 +270,7 @@ conditions:
             - duplicate_threshold: {threshold: 3}
         - not: {transient_imei: {min_msisdns: 4}}
 """
-CONFIG = """
-[region]
-name = "Testland"
-country_mcc = ["639"]
-country_code = "254"
-[[operators]]
-id = "alpha"
-name = "Alpha"
-mcc_mnc = ["63901"]
-[[operators]]
-id = "beta"
-name = "Beta"
-mcc_mnc = ["63902", "63903"]
-"""
+CONFIG = config_toml("alpha", "beta")
 
 
 @pytest.fixture(scope="module")
@@ -347,7 +335,6 @@ def test_classify_on_spark_leaves_the_same_state_as_on_duckdb(
     from typer.testing import CliRunner
 
     from openceir.classify import rules, run
-    from openceir.cli import _context
     from openceir.cli.main import app
     from openceir.store.classification import ClassificationRun
     from openceir.store.session import connect, dispose_all
@@ -371,12 +358,10 @@ def test_classify_on_spark_leaves_the_same_state_as_on_duckdb(
         "OPENCEIR_DATA_DIR": str(on_spark / "data"),
         "OPENCEIR_DATABASE_URL": f"sqlite:///{on_spark / 'store.sqlite'}",
     }
-    _context.reset()
     try:
         args = ["classify", "--engine", "spark", "--date", TODAY.isoformat(), "--rules"]
         ran = CliRunner().invoke(app, [*args, "rules.yaml"], env=env)
     finally:
-        _context.reset()
         dispose_all()
     assert ran.exit_code == 0, ran.output
     assert f"classification run 1 for {TODAY}" in ran.output

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from openceir.cli import _context
-from openceir.cli.main import app
 from openceir.errors import ConfigError, InputError
 from openceir.settings import load_settings
 from openceir.store.migrate import upgrade
-from openceir.store.session import connect, dispose_all
+from openceir.store.session import connect
+from tests.helpers import invoke, write_config
 
-CONFIG = """
-[region]
-country_mcc = ["639"]
-[[operators]]
-id = "alpha"
-name = "Alpha Mobile"
-mcc_mnc = ["63901"]
-"""
 DUMP = """date,imei,imsi,msisdn,rat
 20261110,356868000041414,639010000000001,254700000001,006
 20261110,356868000041414,639010000000002,254700000002,006
@@ -40,25 +29,19 @@ conditions:
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def workdir(cli_home: Path) -> Path:
     """A folder with a config, a rule file, a dump and an upgraded store."""
-    (tmp_path / "openceir.toml").write_text(CONFIG)
-    (tmp_path / "openceir.yaml").write_text(RULES)
-    (tmp_path / "alpha_20261110_20261111.csv").write_text(DUMP)
-    for key in ("OPENCEIR_CONFIG", "OPENCEIR_DATABASE_URL", "OPENCEIR_DATA_DIR"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.chdir(tmp_path)
-    _context.reset()
+    write_config(cli_home, "alpha")
+    (cli_home / "openceir.yaml").write_text(RULES)
+    (cli_home / "alpha_20261110_20261111.csv").write_text(DUMP)
     upgrade(connect(load_settings().sqlalchemy_url))
-    yield tmp_path
-    _context.reset()
-    dispose_all()
+    return cli_home
 
 
 def test_classify_then_explain_in_words(cli, workdir: Path) -> None:
-    imported = _invoke("import", "operator", "alpha", "alpha_20261110_20261111.csv")
+    imported = invoke("import", "operator", "alpha", "alpha_20261110_20261111.csv")
     assert imported.exit_code == 0, imported.output
-    ran = _invoke("classify", "--date", "2026-11-28")
+    ran = invoke("classify", "--date", "2026-11-28")
     assert ran.exit_code == 0, ran.output
     assert "classification run 1 for 2026-11-28" in ran.output
     assert "dup" in ran.output
@@ -77,16 +60,12 @@ def test_errors_are_one_line(cli, workdir: Path) -> None:
         "Error: IMEI 35686800004142 has never met a classification condition"
     )
 
-    bad_date = _invoke("classify", "--date", "28/11/2026")
+    bad_date = invoke("classify", "--date", "28/11/2026")
     assert isinstance(bad_date.exception, InputError)
     assert "field --date" in str(bad_date.exception)
     (workdir / "openceir.yaml").write_text(
         "conditions:\n  - {label: x, reason: r, dimensions: [nope]}\n"
     )
-    bad_rules = _invoke("classify", "--date", "2026-11-28")
+    bad_rules = invoke("classify", "--date", "2026-11-28")
     assert isinstance(bad_rules.exception, ConfigError)
     assert "unknown dimension 'nope'" in str(bad_rules.exception)
-
-
-def _invoke(*args: str):
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_config
+
 
 def test_demo_then_db_status_and_operators(cli, tmp_path: Path) -> None:
     demo = cli("demo", "--data-dir", "demo")
@@ -23,9 +25,7 @@ def test_db_status_on_empty_store_says_behind(cli, tmp_path: Path) -> None:
 
 
 def test_db_upgrade_syncs_operators(cli, tmp_path: Path) -> None:
-    (tmp_path / "openceir.toml").write_text(
-        '[[operators]]\nid = "one"\nname = "One"\nmcc_mnc = ["63901"]\n'
-    )
+    write_config(tmp_path, "one")
     first = cli("db", "upgrade")
     assert first.returncode == 0 and "1 added" in first.stdout
     again = cli("db", "upgrade")

@@ -15,41 +15,17 @@ import httpx
 import pytest
 
 from tests.eir.servers import free_port
+from tests.helpers import config_toml
 
 STOLEN = "356938035643809"
 PAIRED = "356938035643817"
 IMSI = "639011234567890"
-CONFIG = '[[operators]]\nid = "alpha"\nname = "Alpha"\nmcc_mnc = ["63901"]\n'
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    """Run `openceir ARGS` in-process (the real entry point) in tmp_path; (code, out, err)."""
-    from openceir.cli import _context
-    from openceir.cli.main import run as main
-
-    for key in [k for k in os.environ if k.startswith("OPENCEIR_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.chdir(tmp_path)
-
-    def call(*args: str) -> subprocess.CompletedProcess[str]:
-        _context.reset()
-        capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out, err)
-
-    return call
+CONFIG = config_toml("alpha")
 
 
 @pytest.fixture
 def lists(tmp_path: Path) -> Path:
-    """List files in the DESIGN §5 layouts, plus a config naming operator alpha."""
+    """List files in the architecture §5 layouts, plus a config naming operator alpha."""
     (tmp_path / "openceir.toml").write_text(CONFIG)
     (tmp_path / "blacklist.csv").write_text(
         f"imei,block_date,reasons\n{STOLEN},20200101,stolen\n"

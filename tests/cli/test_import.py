@@ -8,48 +8,27 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from openceir.cli import _context
-from openceir.cli.main import app
 from openceir.errors import InputError
 from openceir.settings import load_settings
 from openceir.store.migrate import upgrade
-from openceir.store.session import connect, dispose_all
+from openceir.store.session import connect
+from tests.helpers import invoke, write_config
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
-CONFIG = """
-[region]
-country_mcc = ["639"]
-[[operators]]
-id = "alpha"
-name = "Alpha Mobile"
-mcc_mnc = ["63901"]
-"""
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def workdir(cli_home: Path) -> Path:
     """A folder with a config, two dumps and an upgraded store; the CLI's settings point at it."""
-    (tmp_path / "openceir.toml").write_text(CONFIG)
+    write_config(cli_home, "alpha")
     for name in ("operator_dump_good.csv", "operator_dump_foreign_imsi.csv"):
-        shutil.copyfile(DATA / name, tmp_path / name)
-    for key in ("OPENCEIR_CONFIG", "OPENCEIR_DATABASE_URL", "OPENCEIR_DATA_DIR"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.chdir(tmp_path)
-    _context.reset()
+        shutil.copyfile(DATA / name, cli_home / name)
     upgrade(connect(load_settings().sqlalchemy_url))
-    yield tmp_path
-    _context.reset()
-    dispose_all()
-
-
-def _invoke(*args: str):
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+    return cli_home
 
 
 def test_import_failure_is_one_line_and_success_a_summary(cli, workdir: Path) -> None:
@@ -67,13 +46,13 @@ def test_import_failure_is_one_line_and_success_a_summary(cli, workdir: Path) ->
 
 
 def test_override_reimport_jobs_and_lake_status(workdir: Path) -> None:
-    first = _invoke("import", "operator", "alpha", "operator_dump_good.csv")
+    first = invoke("import", "operator", "alpha", "operator_dump_good.csv")
     assert first.exit_code == 0, first.output
-    again = _invoke("import", "operator", "alpha", "operator_dump_good.csv")
+    again = invoke("import", "operator", "alpha", "operator_dump_good.csv")
     assert again.exit_code == 0 and "already imported as job 1" in again.output
-    failed = _invoke("import", "operator", "alpha", "operator_dump_foreign_imsi.csv")
+    failed = invoke("import", "operator", "alpha", "operator_dump_foreign_imsi.csv")
     assert isinstance(failed.exception, InputError)
-    forced = _invoke(
+    forced = invoke(
         "import",
         "operator",
         "alpha",
@@ -84,21 +63,21 @@ def test_override_reimport_jobs_and_lake_status(workdir: Path) -> None:
     )
     assert forced.exit_code == 0, forced.output
     assert "disabled" in forced.output
-    bad = _invoke("import", "operator", "alpha", "operator_dump_good.csv", "--threshold", "x")
+    bad = invoke("import", "operator", "alpha", "operator_dump_good.csv", "--threshold", "x")
     assert "'x': expected NAME=NUMBER" in str(bad.exception)
 
-    status = json.loads(_invoke("lake", "status", "--json").output)
+    status = json.loads(invoke("lake", "status", "--json").output)
     assert [(p["operator"], p["month"], p["rows"]) for p in status["partitions"]] == [
         ("alpha", "2026-11", 8)
     ]
-    jobs = json.loads(_invoke("import", "jobs", "--json").output)
+    jobs = json.loads(invoke("import", "jobs", "--json").output)
     assert [(j["id"], j["status"]) for j in jobs] == [
         (3, "succeeded"),
         (2, "failed"),
         (1, "succeeded"),
     ]
     assert "foreign_imsi" in jobs[1]["error"]
-    table = _invoke("import", "jobs")
+    table = invoke("import", "jobs")
     assert "operator_dump_foreign_imsi.csv" in table.output and "failed" in table.output
 
 
@@ -128,6 +107,6 @@ def test_import_before_db_upgrade_says_so(cli, tmp_path: Path) -> None:
     ],
 )
 def test_every_command_help_has_an_example(command) -> None:
-    result = _invoke(*command, "--help")
+    result = invoke(*command, "--help")
     assert result.exit_code == 0
     assert f"Example: openceir {command[0]}" in result.output

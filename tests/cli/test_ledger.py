@@ -14,12 +14,10 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import uvicorn
 
-from openceir.cli import _context, main
 from openceir.ledger.events import verify_inclusion_bundle
 from openceir.settings import Settings
 from openceir.tlog import note
@@ -35,29 +33,11 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def run(tmp_path: Path, env, monkeypatch, capsys):
-    """Call `openceir ARGS` in-process in tmp_path; returns returncode, stdout, stderr."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("OPENCEIR_CONFIG", "OPENCEIR_DATABASE_URL"):
-        monkeypatch.delenv(name, raising=False)
+def run(run, env, monkeypatch):
+    """The shared in-process `run`, with this module's data dir in the environment."""
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-
-    def call(*args: str, env: dict[str, str] | None = None) -> SimpleNamespace:
-        for name, value in (env or {}).items():
-            monkeypatch.setenv(name, value)
-        _context.reset()
-        capsys.readouterr()
-        code = 0
-        try:
-            main.run(list(args))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out = capsys.readouterr()
-        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
-
-    yield call
-    _context.reset()
+    return run
 
 
 def test_init_participants_append_prove_and_verify(run, env, tmp_path: Path) -> None:
@@ -95,6 +75,26 @@ def test_init_participants_append_prove_and_verify(run, env, tmp_path: Path) -> 
     assert bad.returncode == 1
     assert bad.stderr.strip().startswith("Error: tile/entries/000.p/2 entry 1 (log index 1)")
     assert "Traceback" not in bad.stderr
+
+
+def test_tampered_imei_index_fails_verify_and_prove(run, env, tmp_path: Path) -> None:
+    cli = run
+    cli("ledger", "init", "--origin", "ceir.testland.example/log", env=env)
+    cli("ledger", "participant", "add", "police.testland", "--role", "police",
+        "--key-out", "police.skey", env=env)  # fmt: skip
+    (tmp_path / "stolen.jsonl").write_text(
+        json.dumps({"type": "reported_stolen", "imeis": [IMEI], "case": "PS-42"}) + "\n"
+        + json.dumps({"type": "reported_stolen", "imeis": [OTHER], "case": "PS-43"}) + "\n"
+    )  # fmt: skip
+    assert cli("ledger", "append", "stolen.jsonl", "--key", "police.skey", env=env).returncode == 0
+    tsv = tmp_path / "data/ledger/index/imei.tsv"
+    tsv.write_text(tsv.read_text().replace(f"{IMEI}\t0", f"{IMEI}\t1"))  # flip an index number
+    bad = cli("ledger", "verify", env=env)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip().startswith("Error: index/imei.tsv: ")
+    prove = cli("ledger", "prove", "--imei", IMEI, env=env)
+    assert prove.returncode == 1 and prove.stdout == ""
+    assert f"entry 1 is not about IMEI {IMEI}" in prove.stderr
 
 
 def test_append_reports_the_bad_line_and_field_and_appends_nothing(run, env, tmp_path) -> None:

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from openceir.cli import _context
-from openceir.cli.main import app
 from openceir.settings import load_settings
 from openceir.store.migrate import upgrade
-from openceir.store.session import connect, dispose_all
+from openceir.store.session import connect
+from tests.helpers import OPERATORS, invoke, write_config
 
-CONFIG = """
-[region]
-country_mcc = ["639"]
-[[operators]]
-id = "alpha"
-name = "Alpha Mobile"
-mcc_mnc = ["63901"]
-[[operators]]
-id = "beta"
-name = "Beta Telecom"
-mcc_mnc = ["63902"]
-"""
 DUMP = """date,imei,imsi,msisdn,rat
 20261110,356868000041414,639010000000001,254700000001,006
 20261110,356868000041414,639020000000002,254710000002,006
@@ -43,18 +28,14 @@ conditions:
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def workdir(cli_home: Path) -> Path:
     """A folder with a config, rules, an imported dump, a classification and a key."""
-    (tmp_path / "openceir.toml").write_text(CONFIG)
-    (tmp_path / "openceir.yaml").write_text(RULES)
-    (tmp_path / "alpha_20261110_20261111.csv").write_text(DUMP)
-    for key in ("OPENCEIR_CONFIG", "OPENCEIR_DATABASE_URL", "OPENCEIR_DATA_DIR"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.chdir(tmp_path)
-    _context.reset()
+    write_config(cli_home, "alpha", OPERATORS["beta"].model_copy(update={"mcc_mnc": ["63902"]}))
+    (cli_home / "openceir.yaml").write_text(RULES)
+    (cli_home / "alpha_20261110_20261111.csv").write_text(DUMP)
     upgrade(connect(load_settings().sqlalchemy_url))
     assert (
-        _invoke(
+        invoke(
             "import",
             "operator",
             "alpha",
@@ -64,14 +45,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         ).exit_code
         == 0
     )
-    assert _invoke("classify", "--date", "2026-11-28").exit_code == 0
-    yield tmp_path
-    _context.reset()
-    dispose_all()
-
-
-def _invoke(*args: str):
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+    assert invoke("classify", "--date", "2026-11-28").exit_code == 0
+    return cli_home
 
 
 def _lists_root() -> Path:
@@ -79,14 +54,14 @@ def _lists_root() -> Path:
 
 
 def test_generate_without_a_key_says_to_create_one(workdir: Path) -> None:
-    out = _invoke("lists", "generate", "--date", "2026-11-28", "--no-snapshot")
+    out = invoke("lists", "generate", "--date", "2026-11-28", "--no-snapshot")
     assert out.exit_code == 1
     assert "openceir keys init" in str(out.exception)
 
 
 def test_generate_notifies_each_operator_then_blacklists_and_verifies(workdir: Path) -> None:
-    assert _invoke("keys", "init").exit_code == 0
-    first = _invoke("lists", "generate", "--date", "2026-11-28")
+    assert invoke("keys", "init").exit_code == 0
+    first = invoke("lists", "generate", "--date", "2026-11-28")
     assert first.exit_code == 0, first.output
     run1 = sorted(_lists_root().iterdir())[0]
     alpha = (run1 / "notifications_alpha.csv").read_text().splitlines()
@@ -100,16 +75,16 @@ def test_generate_notifies_each_operator_then_blacklists_and_verifies(workdir: P
     import os
 
     os.rename(run1, run1.with_name("20261128T000000Z"))  # two runs in one second: distinct ids
-    second = _invoke("lists", "generate", "--date", "2026-12-29", "--no-snapshot")
+    second = invoke("lists", "generate", "--date", "2026-12-29", "--no-snapshot")
     assert second.exit_code == 0, second.output
     run2 = sorted(_lists_root().iterdir())[-1]
     delta = (run2 / "blacklist_delta.csv").read_text().splitlines()
     assert delta[1].startswith("35686800004141,2026-12-28,")
     assert delta[1].endswith(",blocked")
-    verified = _invoke("lists", "verify", str(run2))
+    verified = invoke("lists", "verify", str(run2))
     assert verified.exit_code == 0, verified.output
     assert "OK" in verified.output
     (run2 / "exceptions_beta.csv").write_text("imei,imsi\n1,2\n")
-    tampered = _invoke("lists", "verify", str(run2))
+    tampered = invoke("lists", "verify", str(run2))
     assert tampered.exit_code == 1
     assert "SHA-256" in str(tampered.exception)

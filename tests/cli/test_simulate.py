@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from tests.helpers import write_config
+
 
 def test_simulate_writes_dumps_and_prints_a_summary(cli, tmp_path: Path) -> None:
     result = cli(
@@ -23,10 +25,7 @@ def test_simulate_writes_dumps_and_prints_a_summary(cli, tmp_path: Path) -> None
 
 
 def test_simulate_defaults_to_the_data_dir_and_configured_operators(cli, tmp_path: Path) -> None:
-    (tmp_path / "openceir.toml").write_text(
-        '[[operators]]\nid = "one"\nname = "One"\nmcc_mnc = ["63901"]\n'
-        '[[operators]]\nid = "two"\nname = "Two"\nmcc_mnc = ["63902"]\n'
-    )
+    write_config(tmp_path, "one", "two")
     result = cli("simulate", "--subscribers", "200", "--days", "1", "--operators", "two")
     assert result.returncode == 0, result.stderr
     incoming = tmp_path / "ceir-data" / "incoming"
@@ -51,9 +50,7 @@ def test_bad_start_date_is_one_clear_line(cli) -> None:
 def test_unknown_rate_and_unknown_operator_are_errors_not_tracebacks(cli, tmp_path: Path) -> None:
     bad_rate = cli("simulate", "--rate", "clones=0.1")
     assert bad_rate.returncode == 1 and "NAME=VALUE" in bad_rate.stderr
-    (tmp_path / "openceir.toml").write_text(
-        '[[operators]]\nid = "one"\nname = "One"\nmcc_mnc = ["63901"]\n'
-    )
+    write_config(tmp_path, "one")
     unknown = cli("simulate", "--operators", "two", "--subscribers", "10", "--days", "1")
     assert unknown.returncode == 1 and "'two' is not configured" in unknown.stderr
     assert "Traceback" not in bad_rate.stderr + unknown.stderr

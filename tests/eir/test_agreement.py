@@ -9,7 +9,7 @@ which checks each rebuilt file against its signed SHA-256), builds its snapshot 
 files alone, and serves it for real on 127.0.0.1. Every IMEI in either run's lists, plus
 unlisted, barred-TAC, tracked, exception-pair (with and without the paired IMSI), grace-period
 and restrictive-mode-unregistered cases, is checked over both interfaces against the decision
-computed here directly from the list rows (DESIGN §5).
+computed here directly from the list rows (architecture §5).
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ from openceir.eir.s13 import s13_server
 from openceir.eir.service import EirPolicy, EirService
 from openceir.identifiers import luhn
 from openceir.lists.apply import apply_delta
+from openceir.lists.inputs import TRIPLET_SCHEMA
 from openceir.lists.keys import init_key, load_signer, load_verifier
 from openceir.lists.run import RunInputs, operator_files, write_run
-from openceir.lists.sources import TRIPLET_SCHEMA
 from tests.eir.servers import LoopThread, free_port, hypercorn_server, s13_server_thread
 
 TODAY = datetime.now(UTC).date()  # the EIR decides on today's date, so the lists do too
@@ -216,8 +216,8 @@ class Lists:
         )
 
     def decide(self, key: int, imsi: str | None, restrictive: bool) -> str:
-        """DESIGN §5: BLACKLISTED if blocked (block date reached, or a barred TAC) and the pair
-        is not an exception; GREYLISTED in the grace period or tracked; else WHITELISTED; in
+        """architecture §5: BLACKLISTED if blocked (block date reached, or a barred TAC) and the
+        pair is not an exception; GREYLISTED in the grace period or tracked; else WHITELISTED; in
         restrictive mode unregistered equipment is UNKNOWN (404 / 5422 as configured here)."""
         excepted = imsi is not None and (key, imsi) in self.pairs
         if key in self.dated:

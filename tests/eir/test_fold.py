@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import Engine
 
-from openceir.eir.events import CheckEventLog
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.fold import fold, operator_for
 from openceir.lake.reader import open_duckdb
 from openceir.settings import Operator, Settings

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from openceir.access.tokens import Authority
-from openceir.eir.events import CheckEventLog
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.n5g import PATH, N5gEirApp, pei_key, query_params
 from openceir.eir.pei import parse_pei
 from openceir.eir.service import EirPolicy, EirService

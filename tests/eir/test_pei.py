@@ -38,6 +38,10 @@ def test_parse_pei_accepts_every_spec_form(text: str, kind: str, key: int | None
         "490154203237518",
         "",
         "imei-４９０１５４２０３２３７５１８",
+        " imei-490154203237518",  # padding: the SBI form is exact (issue 11 item 11)
+        "imei-490154203237518\n",
+        "imei-490154203237518 ",
+        "imeisv-4901542032375199",  # software version 99 is reserved
     ],
 )
 def test_parse_pei_rejects_malformed(text: str) -> None:
@@ -69,3 +73,29 @@ def test_imei_key_drops_check_digit_and_software_version() -> None:
 
 def test_module_doctests_pass() -> None:
     assert doctest.testmod(pei_module).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("imei-12345", "'imei-12345' is not imei- with 15 digits"),
+        ("imei-490154203237518\n", "'imei-490154203237518\\n' is not imei- with 15 digits"),
+        ("imeisv-49", "'imeisv-49' is not imeisv- with 16 digits"),
+        (" imei-490154203237518", "' imei-490154203237518' is not a PEI (imei-, imeisv-, "),
+        ("tac-1", "'tac-1' is not a PEI (imei-, imeisv-, mac- or eui- form)"),
+        ("imeisv-4901542032375199", "software version 99 is reserved"),
+    ],
+)
+def test_refusals_keep_the_eir_wording(text: str, detail: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_pei(text)
+    assert detail in info.value.reason
+
+
+def test_the_eir_parses_once_with_the_identifiers_network_mode() -> None:
+    from openceir.identifiers import pei as identifiers_pei
+
+    for text in ("imei-490154203237510", "imeisv-4901542032375101", "mac-00-11-22-AA-bb-cc"):
+        kind, value = identifiers_pei.parse(text, sbi=True)
+        assert parse_pei(text)[:2] == (kind, value)
+    assert identifiers_pei.parse(" imei-490154203237518") == ("imei", "490154203237518")

@@ -18,8 +18,8 @@ from diameter.message.constants import APP_3GPP_S13_S13, VENDOR_TGPP
 from diameter.node import Node
 from diameter.node.application import SimpleThreadingApplication
 
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.diameter import codec
-from openceir.eir.events import CheckEventLog
 from openceir.eir.s13 import s13_server
 from openceir.eir.service import EirPolicy, EirService
 from tests.eir.conftest import PAIRED, PAIRED_IMSI, STOLEN, TRACKED, UNLISTED

@@ -1,4 +1,4 @@
-"""Snapshot build, memory-mapped lookups and the DESIGN §5 decision."""
+"""Snapshot build, memory-mapped lookups and the architecture §5 decision."""
 
 from __future__ import annotations
 
@@ -274,7 +274,7 @@ def test_grace_period_ends_while_the_snapshot_is_open(eir_root: Path, monkeypatc
     snap = Snapshot.open_current(eir_root)
     assert snap.classify(GRACE) == (GREYLISTED, snap.classify(GRACE)[1])
     day_2099 = (dt.date(2099, 1, 1) - dt.date(1970, 1, 1)).days
-    monkeypatch.setattr("openceir.eir.snapshot.today_days", lambda: day_2099)
+    monkeypatch.setattr("openceir.eir.snapshot.reader.today_days", lambda: day_2099)
     assert snap.lookup(GRACE) == ("BLACKLISTED", ("not registered",))
     assert snap.lookup(STOLEN) == ("BLACKLISTED", ("stolen",))
 

@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from openceir.cli import _context
-from openceir.cli.main import app
 from openceir.errors import InputError
 from openceir.ingest import batch, import_many, plan_directory
 from openceir.lake import open_duckdb
 from openceir.settings import load_settings
 from openceir.simulate import simulate
 from openceir.store.migrate import sync_operators, upgrade
-from openceir.store.session import connect, dispose_all
+from openceir.store.session import connect
+from tests.helpers import invoke
 from tests.ingest.conftest import DATA, TODAY, snapshot
 
 
@@ -156,46 +153,35 @@ def test_a_bad_file_is_reported_and_the_others_still_import(settings, engine, tm
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A simulated network in ./sim with its own config; the CLI's data dir is ./data."""
-    simulate([], tmp_path / "sim", subscribers=300, days=2, start=date(2026, 11, 1), seed=5)
-    for key in ("OPENCEIR_CONFIG", "OPENCEIR_DATABASE_URL", "OPENCEIR_DATA_DIR"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.chdir(tmp_path)
-    _context.reset()
-    yield tmp_path
-    _context.reset()
-    dispose_all()
-
-
-def _invoke(*args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200", **(env or {})})
+def workdir(cli_home: Path) -> Path:
+    """A simulated network in ./sim with its own config; the CLI's data dir is ./ceir-data."""
+    simulate([], cli_home / "sim", subscribers=300, days=2, start=date(2026, 11, 1), seed=5)
+    return cli_home
 
 
 def test_cli_import_all_and_several_dumps(workdir: Path, monkeypatch) -> None:
-    unconfigured = _invoke("import", "all", "sim")
+    unconfigured = invoke("import", "all", "sim")
     assert unconfigured.exit_code == 1
     assert "sim/openceir.toml (written by openceir simulate) declares them" in str(
         unconfigured.exception
     )
     monkeypatch.setenv("OPENCEIR_CONFIG", str(workdir / "sim" / "openceir.toml"))
-    _context.reset()
     settings = load_settings()
     engine = connect(settings.sqlalchemy_url)
     upgrade(engine)
     sync_operators(engine, settings)
-    first = _invoke("import", "all", "sim", "--disable-leading-zero-loss")
+    first = invoke("import", "all", "sim", "--disable-leading-zero-loss")
     assert first.exit_code == 0, first.output
     assert "Skipping 14 files not named like an import: truth/" in first.output
     assert "10 files: 10 imported" in first.output and "0 failed" in first.output
-    again = _invoke("import", "all", "sim", "--disable-leading-zero-loss")
+    again = invoke("import", "all", "sim", "--disable-leading-zero-loss")
     assert again.exit_code == 0 and "0 imported (0 rows), 10 already imported" in again.output
 
     shutil.copyfile(DATA / "operator_dump_foreign_imsi.csv", workdir / "bad.csv")
     alpha = sorted((workdir / "sim" / "operators" / "alpha").iterdir())
-    mixed = _invoke("import", "operator", "alpha", str(alpha[0]), "bad.csv")
+    mixed = invoke("import", "operator", "alpha", str(alpha[0]), "bad.csv")
     assert mixed.exit_code == 1
     assert "FAILED bad.csv: bad.csv line 3 field imsi: check foreign_imsi failed" in mixed.output
     assert "2 files: 0 imported (0 rows), 1 already imported, 1 failed (bad.csv)" in mixed.output
-    none = _invoke("import", "operator", "alpha", "sim/operators/alpha/*.zip")
+    none = invoke("import", "operator", "alpha", "sim/operators/alpha/*.zip")
     assert "no file matches this pattern" in str(none.exception)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from openceir.errors import InputError
 from openceir.ingest import run_import
 from openceir.store.registers import (
+    BarredImeiRow,
     BarredTacRow,
     ExemptRow,
     MonitoringRow,
@@ -214,7 +215,8 @@ def test_a_long_data_line_in_a_list_names_its_line(settings, engine, tmp_path) -
     before = snapshot(settings, engine)
     with pytest.raises(InputError) as err:
         _import(settings, engine, "stolen", path)
-    assert str(err.value).startswith("stolen_long_line.csv line 3: field larger than field limit")
+    assert str(err.value).startswith("stolen_long_line.csv line 3 field imei: check invalid_rows")
+    assert "300000 characters" in str(err.value)
     assert snapshot(settings, engine) == before
 
 
@@ -226,8 +228,58 @@ def test_non_ascii_digits_in_lists_normalise_to_the_same_imei(settings, engine, 
     assert result.counts["duplicates"] == 1 and result.counts["added"] == 1
 
 
-def test_malformed_imeis_in_lists_are_kept_and_counted(settings, engine, tmp_path) -> None:
+def test_malformed_imeis_in_lists_are_invalid_rows_with_their_line(settings, engine, tmp_path):
     path = tmp_path / "barred.csv"
-    path.write_text("imei\n352099001761481\n35209900176148X\n")
-    result = _import(settings, engine, "barred", path)
-    assert result.counts["malformed_imei"] == 1 and result.counts["added"] == 2
+    path.write_text("imei\n352099001761481\n35209900176148X\n490154203237518\n")
+    before = snapshot(settings, engine)
+    with pytest.raises(InputError) as err:
+        _import(settings, engine, "barred", path)
+    message = str(err.value)
+    assert message.startswith("barred.csv line 3 field imei: check invalid_rows failed")
+    assert "'35209900176148X' is not an IMEI; expected 14 to 16 digits" in message
+    assert snapshot(settings, engine) == before
+
+
+def test_disabled_invalid_rows_rejects_malformed_imeis_and_counts_them(settings, engine, tmp_path):
+    path = tmp_path / "barred.csv"
+    path.write_text("imei\n352099001761481\n35209900176148X\n" + "garbage\n" * 8)
+    result = _import(settings, engine, "barred", path, disable=["invalid_rows"])
+    assert (result.rows_read, result.rows_valid, result.rows_rejected) == (10, 1, 9)
+    assert result.counts["added"] == 1
+    with session_scope(engine) as session:
+        assert [(r.imei_key, r.imei_raw) for r in current(session, BarredImeiRow)] == [
+            (35209900176148, None)
+        ]
+
+
+def test_formula_text_in_a_stolen_list_is_refused_with_line_and_field(
+    settings, engine, data_file
+) -> None:
+    before = snapshot(settings, engine)
+    with pytest.raises(InputError) as err:
+        _import(settings, engine, "stolen", data_file("stolen_list_formula_imei.csv"))
+    message = str(err.value)
+    assert message.startswith("stolen_list_formula_imei.csv line 3 field imei: check invalid_rows")
+    assert "is not an IMEI" in message
+    assert snapshot(settings, engine) == before
+    result = _import(
+        settings,
+        engine,
+        "stolen",
+        data_file("stolen_list_formula_imei.csv"),
+        disable=["invalid_rows"],
+    )
+    assert result.rows_rejected == 1
+    assert all(raw is None for _key, raw, _d, _s in _stolen(engine))
+
+
+def test_an_unterminated_quote_names_the_line_it_opened_on(settings, engine, data_file) -> None:
+    path = data_file("stolen_list_unterminated_quote.csv")
+    before = snapshot(settings, engine)
+    for disable in ([], ["invalid_rows"]):
+        with pytest.raises(InputError) as err:
+            _import(settings, engine, "stolen", path, disable=disable)
+        message = str(err.value)
+        assert message.startswith("stolen_list_unterminated_quote.csv line 3"), message
+        assert "unterminated quote" in message
+        assert snapshot(settings, engine) == before

@@ -350,3 +350,32 @@ def test_a_file_named_for_another_operator_is_refused(settings, engine, data_fil
         "beta_20261101_20261102.csv"
     )
     assert snapshot(settings, engine) == before
+
+
+def test_formula_text_in_a_dump_is_an_invalid_row_with_line_and_field(
+    settings, engine, data_file
+) -> None:
+    path = data_file("operator_dump_formula_text.csv")
+    before = snapshot(settings, engine)
+    with pytest.raises(InputError) as err:
+        _import(settings, engine, path, thresholds={"unclean_imei": 1.0, "unclean_msisdn": 1.0})
+    message = str(err.value)
+    assert message.startswith(
+        "operator_dump_formula_text.csv line 4 field imei: check invalid_rows"
+    )
+    assert "spreadsheet formula" in message and "also line 5" in message
+    assert snapshot(settings, engine) == before
+
+
+def test_formula_rows_never_reach_the_lake_when_invalid_rows_is_disabled(
+    settings, engine, data_file
+) -> None:
+    result = _import(
+        settings,
+        engine,
+        data_file("operator_dump_formula_text.csv"),
+        disable=["invalid_rows"],
+        thresholds={"unclean_imei": 1.0, "unclean_msisdn": 1.0},
+    )
+    assert (result.rows_read, result.rows_valid, result.rows_rejected) == (4, 2, 2)
+    assert sorted(r[2] for r in _observations(settings)) == ["639011234567890", "639011234567891"]

@@ -9,6 +9,7 @@ import pytest
 from openceir import lake
 from openceir.errors import ConfigError, InputError, NotFound
 from openceir.ingest import Hooks, reconcile, run_import, source_for
+from openceir.settings import load_settings
 from openceir.store.session import connect
 from tests.ingest.conftest import TODAY, last_job, snapshot
 
@@ -148,16 +149,27 @@ def test_lake_deleted_behind_our_back_marks_jobs_lost_and_allows_reimport(
     ).fetchone() == (6,)
 
 
+def _with_config(settings, config):
+    """`settings` as they would be read with `config` as the config file."""
+    return load_settings(
+        environ={"OPENCEIR_CONFIG": str(config)},
+        data_dir=settings.data_dir,
+        database_url=settings.database_url,
+        region=settings.region,
+        operators=settings.operators,
+    )
+
+
 def test_thresholds_from_the_config_file(settings, engine, data_file, tmp_path) -> None:
     config = tmp_path / "openceir.toml"
     config.write_text("[ingest.thresholds]\nforeign_imsi = 0.9\noff_network_imsi = 0.9\n")
-    configured = settings.model_copy(update={"config_file": config})
+    configured = _with_config(settings, config)
     result = _dump(configured, engine, data_file("operator_dump_foreign_imsi.csv"))
     check = {c["name"]: c for c in result.checks}["foreign_imsi"]
     assert check["threshold"] == 0.9 and check["passed"] and not check["disabled"]
     config.write_text("[ingest.thresholds]\nforeign_imsi = 'high'\n")
     with pytest.raises(ConfigError, match=r"ingest.thresholds.foreign_imsi = 'high'; expected"):
-        _dump(configured, engine, data_file("operator_dump_good.csv"))
+        _with_config(settings, config)
 
 
 def test_duckdb_threads_and_memory_limit_from_the_config_file(settings, tmp_path) -> None:
@@ -166,15 +178,14 @@ def test_duckdb_threads_and_memory_limit_from_the_config_file(settings, tmp_path
 
     assert engine_limits(settings) == (2, IMPORT_MEMORY_LIMIT)
     config = tmp_path / "openceir.toml"
-    configured = settings.model_copy(update={"config_file": config})
     config.write_text('[ingest]\nthreads = 1\nmemory_limit = "300MB"\n')
-    assert engine_limits(configured) == (1, "300MB")
+    assert engine_limits(_with_config(settings, config)) == (1, "300MB")
     config.write_text('[ingest]\nmemory_limit = "lots"\n')
     with pytest.raises(ConfigError, match=r"ingest.memory_limit = 'lots'; expected e.g. \"512MB\""):
-        engine_limits(configured)
+        _with_config(settings, config)
     config.write_text("[ingest]\nthreads = 0\n")
     with pytest.raises(ConfigError, match=r"ingest.threads = 0; expected 1 to 256"):
-        engine_limits(configured)
+        _with_config(settings, config)
 
 
 def test_a_dump_that_will_spill_is_staged_on_one_thread(tmp_path) -> None:

@@ -67,6 +67,6 @@ def test_one_table_two_readers(text, strict, free) -> None:
 
 
 def test_classify_reads_registrations_through_the_same_table() -> None:
-    from openceir.classify import clones
+    from openceir.classify import evidence as clones
 
     assert clones.interface_mask is interface_mask

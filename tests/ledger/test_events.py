@@ -9,7 +9,6 @@ import pytest
 from stdnum import luhn
 
 from openceir.errors import IntegrityError, NotFound
-from openceir.ledger.audit import AuditError
 from openceir.ledger.entries import sign_event
 from openceir.ledger.events import (
     ImeiLedger,
@@ -19,6 +18,7 @@ from openceir.ledger.events import (
 )
 from openceir.ledger.log import Log
 from openceir.ledger.participants import add_participant
+from openceir.ledger.verify import AuditError
 from openceir.tlog import note
 
 ORIGIN = "ceir.testland.example/log"
@@ -163,3 +163,41 @@ def test_manufacturer_binding_is_the_latest_device_manufactured_event(ledger, ke
     assert ledger.manufacturer_binding(imei(1))["software_version"] == "04"
     assert ledger.manufacturer_binding(imei(2))["model"] == "Model X"
     assert ledger.manufacturer_binding(imei(3)) is None
+
+
+def _tamper_index(root: Path, imei_text: str, new_index: int) -> None:
+    """Point the index line of `imei_text` at another entry, as an attacker with disk access."""
+    tsv = root / "index/imei.tsv"
+    lines = tsv.read_text().splitlines(keepends=True)
+    tampered = f"{imei_text}\t{new_index}\n"
+    lines = [tampered if ln.startswith(imei_text + "\t") else ln for ln in lines]
+    tsv.write_text("".join(lines))
+
+
+def test_audit_detects_an_index_line_pointing_at_another_imeis_entry(ledger, keys) -> None:
+    ledger.append([sign_event(stolen(n), keys["police"]) for n in range(5)])
+    root = ledger.log.files.root
+    assert verify_ledger(root).size == 5
+    _tamper_index(root, imei(1), 3)
+    with pytest.raises(AuditError, match=rf"^index/imei.tsv: .*{imei(1)}.* entry 3"):
+        verify_ledger(root)
+
+
+def test_audit_detects_an_index_that_lost_a_line(ledger, keys) -> None:
+    ledger.append([sign_event(stolen(n), keys["police"]) for n in range(3)])
+    tsv = ledger.log.files.root / "index/imei.tsv"
+    tsv.write_text("".join(tsv.read_text().splitlines(keepends=True)[1:]))
+    with pytest.raises(AuditError, match=rf"^index/imei.tsv: .*entry 0 .*{imei(0)}.* missing"):
+        verify_ledger(ledger.log.files.root)
+
+
+def test_proof_refuses_an_entry_that_is_not_about_the_imei_asked(ledger, keys) -> None:
+    ledger.append([sign_event(stolen(n), keys["police"]) for n in range(5)])
+    root = ledger.log.files.root
+    _tamper_index(root, imei(1), 3)
+    again = ImeiLedger.open(root)
+    with pytest.raises(IntegrityError, match=rf"entry 3 is not about IMEI {imei(1)}"):
+        again.latest_index(imei(1))
+    with pytest.raises(IntegrityError, match=rf"entry 3 is not about IMEI {imei(1)}"):
+        again.events_for(imei(1))
+    assert again.latest_index(imei(3)) == 3  # the honest lines still answer

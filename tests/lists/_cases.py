@@ -7,8 +7,8 @@ from datetime import date
 import pyarrow as pa
 
 from openceir.classify.state import CURRENT_SCHEMA
+from openceir.lists.inputs import TRIPLET_SCHEMA
 from openceir.lists.run import RunInputs
-from openceir.lists.sources import TRIPLET_SCHEMA
 
 AS_OF = date(2026, 11, 28)
 A = 35209900176148  # blocked since 2026-11-01 (stolen)

@@ -1,4 +1,4 @@
-"""Lists checked row by row against hand-built classification state (DESIGN §5)."""
+"""Lists checked row by row against hand-built classification state (architecture §5)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from openceir.errors import InputError, IntegrityError
 from openceir.lists.keys import init_key, load_signer, load_verifier
 from openceir.lists.run import runs, verify_run, write_run
 from openceir.tlog.note import UnverifiedNoteError, generate_key
-from tests.lists._cases import AS_OF, B, inputs, state, state_row
+from tests.lists._cases import AS_OF, B, inputs, state, state_row, triplet, triplets
 
 
 def _csv(path):
@@ -117,3 +117,33 @@ def test_key_init_refuses_to_overwrite_and_keeps_the_private_key_private(tmp_pat
     assert (tmp_path / "keys" / "ceir.key").stat().st_mode & 0o777 == 0o600
     with pytest.raises(InputError, match="already exists"):
         init_key(tmp_path)
+
+
+def test_formula_cells_are_neutralised_in_every_written_list(tmp_path, signer):
+    bad = "=cmd|' /C calc'!A0"
+    stolen = state_row(None, "stolen", date(2026, 11, 1), reason="Reported stolen")
+    grace = state_row(None, "duplicate", date(2026, 12, 10), reason="+Duplicated")
+    stolen["imei_raw"], grace["imei_raw"] = bad, "@SUM(A1)"
+    seen = triplet("op1", None, "64201000000011", "-1+2")
+    seen["imei_raw"] = "@SUM(A1)"
+    parts = {"state": state([stolen, grace]), "triplets": triplets([seen])}
+    first = write_run(tmp_path, inputs(**parts), signer, as_of=AS_OF, run_id="20261128T101500Z")
+    assert (first.path / "blacklist.csv").read_text() == (
+        "imei,block_date,reasons\n'=cmd|' /C calc'!A0,2026-11-01,Reported stolen\n"
+    )
+    assert _csv(first.path / "notifications_op1.csv") == [
+        {
+            "imei": "'@SUM(A1)",
+            "imsi": "64201000000011",
+            "msisdn": "'-1+2",
+            "block_date": date(2026, 12, 10),
+            "reasons": "'+Duplicated",
+        }
+    ]
+    second = write_run(tmp_path, inputs(**parts), signer, as_of=AS_OF, run_id="20261128T111500Z")
+    assert second.rows["blacklist_delta.csv"] == 0, "neutralised cells read back unchanged"
+    for run in (first, second):
+        verify_run(run.path, load_verifier(tmp_path / "keys" / "ceir.vkey"))
+        for path in run.path.glob("*.csv"):
+            for line in path.read_text().splitlines():
+                assert not any(c[:1] in "=+-@\t\r" for c in line.split(",")), (path.name, line)

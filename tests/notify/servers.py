@@ -70,13 +70,17 @@ class SmsGateway:
         with self.lock:
             return [m["text"] for m in self.received if m["to"] == msisdn]
 
+    def codes(self, msisdn: str) -> int:
+        """How many code messages `msisdn` received."""
+        return sum(1 for t in self.to(msisdn) if re.search(r"(?:code is|code est|رمزك هو) ", t))
+
     def last_code(self, msisdn: str) -> str:
         """The digits of the last code texted to `msisdn` (AssertionError when none)."""
         for text in reversed(self.to(msisdn)):
-            found = re.search(r"\b(\d{4,10})\b", text)
+            found = re.search(r"(?:code is|code est|رمزك هو) (\d{4,10})\b", text)
             if found:
                 return found.group(1)
-        raise AssertionError(f"no code was texted to {msisdn}: {self.received}")
+        raise AssertionError(f"no code was texted to {msisdn}: {self.to(msisdn)[-3:]}")
 
 
 class SmtpSink:

@@ -17,7 +17,9 @@ def test_counterfeit_and_test_tacs_are_not_in_the_catalog() -> None:
     catalog = build_catalog(np.random.default_rng(1), START)
     allocated = set(catalog.tac[: catalog.n_allocated].tolist())
     fake = set(catalog.tac[catalog.counterfeit].tolist())
-    assert len(fake) == 16 and not fake & allocated
+    new = set(catalog.tac[catalog.brand_new].tolist())
+    assert len(fake) == 12 and len(new) == 4 and not (fake | new) & allocated
+    assert not fake & new
     assert not set(catalog.test_tacs.tolist()) & allocated
     assert set(catalog.tac[catalog.legacy].tolist()) <= allocated
 

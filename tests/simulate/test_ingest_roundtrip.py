@@ -1,6 +1,6 @@
 """Simulated files go through the real importers: every file passes, except the injected fault.
 
-This pins the data contract (DESIGN §5) between `simulate` and `ingest` from both sides.
+This pins the data contract (architecture §5) between `simulate` and `ingest` from both sides.
 """
 
 from __future__ import annotations

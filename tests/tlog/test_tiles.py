@@ -22,6 +22,7 @@ PATHS = [
     (Tile(ENTRIES, 0, 15), "tile/entries/000.p/15"),
     (Tile(ENTRIES, 999), "tile/entries/999"),
     (Tile(63, 10**9), "tile/63/x001/x000/x000/000"),
+    (Tile(0, 10**16), "tile/0/x010/x000/x000/x000/x000/000"),
 ]
 
 
@@ -54,6 +55,32 @@ def test_tile_path_and_parse_are_inverse(tile: Tile, path: str) -> None:
 def test_invalid_tile_paths_are_rejected(path: str) -> None:
     with pytest.raises(tiles.InvalidTilePath):
         tiles.parse_tile_path(path)
+
+
+LONG = {
+    "820 groups (file name too long)": "tile/0/" + "x001/" * 820 + "000",
+    "1434 groups (int digit limit)": "tile/0/" + "x001/" * 1434 + "000",
+    "entries, 820 groups": "tile/entries/" + "x001/" * 820 + "000.p/1",
+    "index 2**56, beyond any uint64 tree": "tile/0/x072/x057/x594/x037/x927/936",
+    "seven groups": "tile/0/x001/x000/x000/x000/x000/x000/000",
+    "a megabyte": "tile/0/" + "x001/" * 200_000 + "000",
+}
+
+
+@pytest.mark.parametrize("path", LONG.values(), ids=LONG.keys())
+def test_overlong_tile_paths_are_invalid_not_a_crash(path: str) -> None:
+    with pytest.raises(tiles.InvalidTilePath) as info:
+        tiles.parse_tile_path(path)
+    assert len(str(info.value)) < 200
+
+
+def test_largest_tile_index_is_accepted() -> None:
+    largest = (1 << 56) - 1
+    path = tiles.tile_path(Tile(0, largest))
+    assert path == "tile/0/x072/x057/x594/x037/x927/935"
+    assert tiles.parse_tile_path(path) == Tile(0, largest)
+    with pytest.raises(ValueError):
+        tiles.tile_path(Tile(0, largest + 1))
 
 
 def test_tiles_for_size_lists_full_then_partial() -> None:

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -105,6 +106,37 @@ def test_non_tiles_and_missing_tiles_are_404_problems(data_dir: Path, path: str)
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     assert "PRIVATE" not in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ledger/tile/0/" + "x001/" * 820 + "000",  # was 500: file name too long
+        "/ledger/tile/0/" + "x001/" * 1434 + "000",  # was 500: int digit limit
+        "/ledger/tile/entries/" + "x001/" * 820 + "000",
+        "/ledger/tile/entries/" + "x001/" * 1434 + "000.p/3",
+        "/ledger/tile/0/x072/x057/x594/x037/x927/936",  # index beyond any uint64 tree
+    ],
+)
+def test_overlong_tile_paths_are_404_problems_not_500(data_dir: Path, path: str) -> None:
+    (response,) = get(data_dir, path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 404 and "is not a tile path" in problem["detail"]
+    assert len(response.content) < 500
+
+
+def test_proof_route_refuses_an_entry_of_another_imei_from_a_tampered_index(
+    data_dir: Path,
+) -> None:
+    tsv = data_dir / "ledger/index/imei.tsv"
+    tsv.write_text(tsv.read_text().replace(f"{IMEI}\t300", f"{IMEI}\t299"))
+    (response,) = get(data_dir, f"/ledger/proof/{IMEI}")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert f"entry 299 is not about IMEI {IMEI}" in response.json()["detail"]
+    assert "entry" not in response.json() and "proof" not in response.json()
 
 
 def test_proof_for_an_imei_verifies_against_the_served_key(data_dir: Path) -> None:
@@ -217,3 +249,60 @@ def test_a_peer_ceir_witnesses_our_checkpoints_over_http(tmp_path: Path) -> None
         assert stale.status_code == 409
         assert stale.headers["content-type"].startswith("text/x.tlog.size")
         assert stale.text == "3\n"
+
+
+def _witness_app(tmp_path: Path) -> tuple[Any, Log]:
+    log = Log.create(tmp_path / "a" / "ledger", "ceir.alphaland.example/log")
+    log.append([b"first"])
+    witness.init_witness(tmp_path / "b" / "ledger" / "witness", "ceir.betaland.example/witness",
+                         [log.verifier.vkey])  # fmt: skip
+    return create_app(Settings(data_dir=tmp_path / "b")), log
+
+
+def test_add_checkpoint_stops_reading_a_huge_body_and_answers_413(tmp_path: Path) -> None:
+    app, _ = _witness_app(tmp_path)
+    chunk, sent = b"old 0\n" + b"A" * (64 * 1024 - 6), []
+
+    async def body() -> AsyncIterator[bytes]:
+        for _ in range(300 * 16):  # 300 MB if read to the end
+            sent.append(len(chunk))
+            yield chunk
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await client.post("/ledger/witness/add-checkpoint", content=body())
+
+    response = asyncio.run(go())
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 413 and "65536 bytes" in response.json()["detail"]
+    assert sum(sent) <= 3 * len(chunk)  # it stopped reading, it did not buffer 300 MB
+
+
+def test_add_checkpoint_refuses_a_declared_length_above_the_bound_unread(tmp_path: Path) -> None:
+    app, log = _witness_app(tmp_path)
+    ok_body = tlog_witness.format_request(0, [], log.checkpoint())
+
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            big = await client.post(
+                "/ledger/witness/add-checkpoint", content=b"x" * (64 * 1024 + 1)
+            )
+            ok = await client.post("/ledger/witness/add-checkpoint", content=ok_body)
+            return [big, ok]
+
+    big, ok = asyncio.run(go())
+    assert big.status_code == 413 and big.json()["title"] == "Content Too Large"
+    assert ok.status_code == 200 and ok.text.startswith("— ceir.betaland.example/witness ")
+
+
+def test_add_checkpoint_answers_413_over_a_real_socket(tmp_path: Path) -> None:
+    _witness_app(tmp_path)
+    with serve(tmp_path / "b") as url, httpx.Client() as client:
+        response = client.post(
+            url + "/ledger/witness/add-checkpoint", content=b"old 0\n" + b"A" * (2 << 20)
+        )
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith("request body above 65536 bytes")

@@ -1,4 +1,4 @@
-"""Classification (DESIGN §5b): explainable rules over the lake and registers, on DuckDB.
+"""Classification (architecture §6): explainable rules over the lake and registers, on DuckDB.
 
 Rules (`rules.load`, YAML) name conditions built from dimensions (`dimensions.DIMENSIONS`,
 Ibis expressions); `run.classify` evaluates them (`engine.Evaluator`), tells clones apart

@@ -40,12 +40,14 @@ def differentiate(
     *,
     period_days: int = 90,
     binding_of: BindingReader | None = None,
+    genuine_before: dict[str, list[str]] | None = None,
     **options: Any,
 ) -> dict[str, dict[str, Any]]:
     """Decisions for the duplicated `imei_keys`, by IMEI id (14-digit text).
 
     Reads the observations, the registration and pairing lists, the TAC catalog and, with
-    `binding_of`, the manufacturer bindings of these IMEIs.
+    `binding_of`, the manufacturer bindings of these IMEIs. `genuine_before` holds, by IMEI
+    id, the genuine SIMs an earlier run decided; `options` go to `clones.decide`.
     """
     keys = sorted({k for k in imei_keys if k is not None})
     if not keys:
@@ -105,6 +107,7 @@ def differentiate(
             paired=paired.get(key),
             binding=binding,
             model_rats=tac_rats.get(key // 1_000_000),
+            genuine_before=(genuine_before or {}).get(f"{key:014d}"),
             **options,
         )
     return out

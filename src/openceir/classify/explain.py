@@ -1,4 +1,4 @@
-"""Explain one IMEI's classification in words a support agent can read out (DESIGN §5b)."""
+"""Explain one IMEI's classification in words a support agent can read out (architecture §6)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,9 @@ _WORDS = {
     "conflicts": "conflicting journeys",
     "versions": "software versions",
     "other_versions": "other software versions",
+    "days_together": "days two SIMs were used together",
+    "share_together": "share of the less active SIM's days used together",
+    "tac_first_seen": "TAC first seen on any network",
 }
 
 
@@ -72,8 +75,16 @@ def evidence_lines(evidence: dict[str, Any]) -> list[str]:
         if clone.get("genuine_imsis"):
             lines.append(f"genuine SIM, kept in service: {', '.join(clone['genuine_imsis'])}")
             lines.append(f"clone SIMs, to be blocked: {', '.join(clone['clone_imsis']) or 'none'}")
-        else:
+        elif clone.get("policy") == "wait":
+            lines.append(f"undecided, none blocked yet: {', '.join(clone['clone_imsis'])}")
+        elif clone.get("policy") in (None, "block_all"):  # None: recorded before policies
             lines.append(f"SIMs treated as duplicated: {', '.join(clone['clone_imsis']) or 'none'}")
+        else:
+            lines.append(
+                f"SIMs notified and invited to claim: {', '.join(clone['clone_imsis']) or 'none'}"
+            )
+        for missing in clone.get("missing") or ():
+            lines.append(f"missing evidence: {missing}")
     return lines
 
 

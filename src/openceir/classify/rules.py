@@ -2,7 +2,8 @@
 
 A rule file has `conditions:` (a list) and optionally `amnesty:`. Each condition has a
 `label`, a `reason` shown to users, `blocking`, `grace_period_days`, `sticky`,
-`amnesty_eligible`, `max_allowed_matching_ratio`, optional `clone_differentiation`, and
+`amnesty_eligible`, `max_allowed_matching_ratio`, optional `clone_differentiation` (with
+`undecided_policy`: `invite_claims`, `block_all` or `wait`), and
 `dimensions`: a tree of `{all: [...]}`, `{any: [...]}`, `{not: node}` and leaves
 `{<dimension name>: {param: value}}` (a bare list means `all`). See docs/classification.md.
 """
@@ -20,6 +21,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from openceir.classify.clones import POLICIES as UNDECIDED_POLICIES
 from openceir.classify.dimensions import DIMENSIONS
 from openceir.errors import ConfigError
 
@@ -49,7 +51,7 @@ class Node:
 
 @dataclass(frozen=True)
 class Condition:
-    """A classification condition (DESIGN §5b)."""
+    """A classification condition (architecture §6)."""
 
     label: str
     reason: str
@@ -60,6 +62,8 @@ class Condition:
     amnesty_eligible: bool = False
     max_allowed_matching_ratio: float = 0.1
     clone_differentiation: bool = False
+    undecided_policy: str = "invite_claims"
+    """What an undecided clone group's SIMs get (`classify.clones.POLICIES`)."""
 
     def leaves(self) -> list[Leaf]:
         """Every leaf of the dimension tree, in order."""
@@ -136,6 +140,7 @@ _CONDITION_KEYS = {
     "amnesty_eligible": bool,
     "max_allowed_matching_ratio": (int, float),
     "clone_differentiation": bool,
+    "undecided_policy": str,
 }
 
 
@@ -197,6 +202,11 @@ def _condition(raw: Any, index: int, source: str) -> Condition:
     ratio = float(raw.get("max_allowed_matching_ratio", 0.1))
     if not 0 < ratio <= 1:
         raise ConfigError(f"{where}.max_allowed_matching_ratio: must be in (0, 1], got {ratio}")
+    policy = raw.get("undecided_policy", "invite_claims")
+    if policy not in UNDECIDED_POLICIES:
+        raise ConfigError(
+            f"{where}.undecided_policy: {policy!r}, expected one of {', '.join(UNDECIDED_POLICIES)}"
+        )
     return Condition(
         label=label,
         reason=raw["reason"],
@@ -207,6 +217,7 @@ def _condition(raw: Any, index: int, source: str) -> Condition:
         amnesty_eligible=raw.get("amnesty_eligible", False),
         max_allowed_matching_ratio=ratio,
         clone_differentiation=raw.get("clone_differentiation", False),
+        undecided_policy=policy,
     )
 
 

@@ -23,7 +23,7 @@ from openceir.classify.clone_inputs import BindingReader, differentiate
 from openceir.classify.engine import Evaluator, Match, spark_backend
 from openceir.classify.rules import Rules, condition_dict
 from openceir.errors import ConfigError, OpenceirError
-from openceir.settings import Settings
+from openceir.settings import DataPaths, Settings
 from openceir.store.classification import ClassificationRun
 from openceir.store.models import utcnow
 
@@ -62,7 +62,7 @@ class RunResult:
 def run_lock(data_dir: Path) -> Iterator[None]:
     """Hold the classification lock, or fail at once if another run holds it."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "classify.lock"
+    path = DataPaths(data_dir).classify_lock
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
@@ -89,7 +89,8 @@ def ensure_schema(engine: Engine) -> None:
         )
 
 
-def _months(as_of: date, lookback_days: int = LOOKBACK_DAYS) -> list[str]:
+def months_for(as_of: date, lookback_days: int = LOOKBACK_DAYS) -> list[str]:
+    """The lake months a run on `as_of` reads (the lookback window and the run's month)."""
     months, day = set(), as_of - timedelta(days=lookback_days)
     while day <= as_of:
         months.add(day.strftime("%Y-%m"))
@@ -247,7 +248,7 @@ def _run(
                 conn,
                 settings.data_dir,
                 as_of,
-                months=_months(as_of),
+                months=months_for(as_of),
                 country_mcc=list(settings.region.country_mcc),
                 operator_networks=networks,
                 backend=spark,
@@ -284,7 +285,12 @@ def _evaluate_and_apply(
         match = evaluator.evaluate(condition)
         if condition.clone_differentiation and match.refused is None and match.count:
             match.clones = differentiate(
-                backend, src, match.imei_key.to_pylist(), binding_of=binding_of
+                backend,
+                src,
+                match.imei_key.to_pylist(),
+                binding_of=binding_of,
+                genuine_before=state.genuine_before(engine, condition.label),
+                policy=condition.undecided_policy,
             )
         matches.append(match)
     say("writing the classification state")
@@ -318,6 +324,7 @@ __all__ = [
     "RunResult",
     "classify",
     "ensure_schema",
+    "months_for",
     "run_lock",
     "sanity_check",
 ]

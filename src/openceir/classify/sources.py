@@ -1,5 +1,5 @@
 """The classifier's inputs as Ibis tables: the lake's observations and sightings, and the
-registers as they stood on the run date, moved into the engine as Arrow (DESIGN §4).
+registers as they stood on the run date, moved into the engine as Arrow (architecture §4).
 
 This is the one module that knows the lake's and the store's names: every dimension reads
 `Sources`, never a file or a session, so the same expressions bind to DuckDB or Spark.

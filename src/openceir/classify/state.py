@@ -1,4 +1,4 @@
-"""Classification state with history (DESIGN §5b): apply a run's matches, read what holds.
+"""Classification state with history (architecture §6): apply a run's matches, read what holds.
 
 Per condition, a run opens a row for each newly matched IMEI (block date = run date + grace
 period, or the amnesty end date), refreshes the evidence of rows still matched, and closes
@@ -64,6 +64,11 @@ def _amnesty_applies(condition: Condition, amnesty: Amnesty, first_match: date) 
     )
 
 
+def _waits(clone: dict[str, Any] | None) -> bool:
+    """An undecided clone group under the `wait` policy: no block date until it is decided."""
+    return bool(clone) and not clone.get("decided") and clone.get("policy") == "wait"
+
+
 def _chunks(rows: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
@@ -122,7 +127,7 @@ def apply(
                     "condition": cond.label,
                     "start_date": as_of,
                     "end_date": None,
-                    "block_date": block_date(cond, amnesty, as_of),
+                    "block_date": None if _waits(clone) else block_date(cond, amnesty, as_of),
                     "blocking": cond.blocking,
                     "amnesty_granted": _amnesty_applies(cond, amnesty, as_of),
                     "reason": cond.reason,
@@ -312,6 +317,22 @@ def current(session: Session | Connection, as_of: date | None = None) -> pa.Tabl
     return pa.table(data, schema=CURRENT_SCHEMA)
 
 
+def genuine_before(engine: Any, label: str) -> dict[str, list[str]]:
+    """The genuine SIMs the open rows of condition `label` name, by IMEI id (earlier runs'
+    clone decisions, weighed by the next run)."""
+    query = select(STATE.c.imei_key, STATE.c.imei_raw, STATE.c.genuine_imsis).where(
+        STATE.c.condition == label, STATE.c.end_date.is_(None), STATE.c.genuine_imsis.is_not(None)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).fetchall()
+    if not rows:
+        return {}
+    ids = imei_ids(
+        pa.array([r[0] for r in rows], pa.int64()), pa.array([r[1] for r in rows], pa.string())
+    ).to_pylist()
+    return {i: list(r[2]) for i, r in zip(ids, rows, strict=True) if r[2]}
+
+
 def history(
     session: Session | Connection, imei_key: int | None, imei_raw: str | None = None
 ) -> list[dict[str, Any]]:
@@ -321,4 +342,12 @@ def history(
     return [dict(r._mapping) for r in session.execute(query)]
 
 
-__all__ = ["CURRENT_SCHEMA", "Changes", "apply", "block_date", "current", "history"]
+__all__ = [
+    "CURRENT_SCHEMA",
+    "Changes",
+    "apply",
+    "block_date",
+    "current",
+    "genuine_before",
+    "history",
+]

@@ -1,10 +1,15 @@
-"""What every command needs: the settings and the store, opened lazily and once."""
+"""What every command needs: the settings and the store, opened lazily once per invocation.
+
+The settings are read on first use and kept on the root click context of the running
+command, so each `openceir ...` invocation (and each in-process `CliRunner` call in tests)
+reads the environment and config file afresh; there is no module-level cache to reset.
+"""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING
 
+import click
 from rich.console import Console
 
 if TYPE_CHECKING:  # imported on use: `openceir --help` should not load pydantic or SQLAlchemy
@@ -15,13 +20,20 @@ if TYPE_CHECKING:  # imported on use: `openceir --help` should not load pydantic
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
+_KEY = "openceir.settings"
 
-@cache
+
 def settings() -> Settings:
-    """Settings from the environment and config file, read on first use."""
+    """Settings from the environment and config file, read once per command invocation."""
     from openceir.settings import load_settings
 
-    return load_settings()
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return load_settings()
+    meta = ctx.find_root().meta
+    if _KEY not in meta:
+        meta[_KEY] = load_settings()
+    return meta[_KEY]
 
 
 def engine() -> Engine:
@@ -29,8 +41,3 @@ def engine() -> Engine:
     from openceir.store.session import connect
 
     return connect(settings().sqlalchemy_url)
-
-
-def reset() -> None:
-    """Forget cached settings (the demo writes a config, then reads it back)."""
-    settings.cache_clear()

@@ -11,6 +11,7 @@ from rich.table import Table
 from openceir.cli import _context
 from openceir.cli._context import console
 from openceir.errors import InputError
+from openceir.settings import DataPaths
 
 
 def _date(value: str | None) -> dt.date:
@@ -35,7 +36,7 @@ def binding_reader(data_dir: Path):
     from openceir.ledger.events import ImeiLedger
     from openceir.ledger.storage import LedgerFiles
 
-    path = data_dir / "ledger"
+    path = DataPaths(data_dir).ledger
     return ImeiLedger.open(path).manufacturer_binding if LedgerFiles(path).exists() else None
 
 

@@ -10,9 +10,10 @@ from rich.table import Table
 
 from openceir.cli import _context
 from openceir.cli._context import console
+from openceir.cli._servers import Ports, log_dir, running
 from openceir.demo import run_demo
 from openceir.errors import ConfigError
-from openceir.services import Ports, log_dir, running
+from openceir.settings import DataPaths
 
 
 def register(app: typer.Typer) -> None:
@@ -40,9 +41,14 @@ def register(app: typer.Typer) -> None:
 
         Example: openceir demo --data-dir /tmp/ceir-demo --serve
         """
-        target = (data_dir or _context.settings().data_dir).resolve()
+        settings = _context.settings()
+        target = (data_dir or settings.data_dir).resolve()
         with console.status("Running the demo…") as status:
-            report = run_demo(target, progress=lambda step: status.update(f"Demo: {step}…"))
+            report = run_demo(
+                target,
+                database_url=settings.database_url,
+                progress=lambda step: status.update(f"Demo: {step}…"),
+            )
         table = Table(title=f"openceir demo in {report.data_dir}")
         table.add_column("step")
         table.add_column("outcome")
@@ -55,7 +61,7 @@ def register(app: typer.Typer) -> None:
         for line in (
             "openceir explain 490154203237518",
             "openceir eir check imei-490154203237518",
-            "openceir lists verify " + str(report.data_dir / "lists" / "<run>"),
+            "openceir lists verify " + str(DataPaths(report.data_dir).lists / "<run>"),
             "openceir ledger verify",
             "openceir serve   # then GET /api/handles/21.T99999/TAC.<tac>, /ledger/checkpoint",
             "openceir eir serve --bind 127.0.0.1:8080",

@@ -36,11 +36,11 @@ UNKNOWN_OPT = typer.Option(
 
 
 def _root(snapshot: Path | None) -> Path:
-    return snapshot or _context.settings().data_dir / "eir"
+    return snapshot or _context.settings().paths.snapshot
 
 
 def _lake(no_events: bool) -> Path | None:
-    return None if no_events else _context.settings().data_dir / "lake"
+    return None if no_events else _context.settings().paths.lake
 
 
 def _host_port(bind: str, default_port: int) -> tuple[str, int]:
@@ -97,7 +97,7 @@ def s13_cmd(
 
     Example: openceir eir s13 --bind 127.0.0.1:3868 --origin-host eir.example.org
     """
-    from openceir.eir.events import CheckEventLog
+    from openceir.eir.check_events import CheckEventLog
     from openceir.eir.s13 import run_s13, s13_server
     from openceir.eir.server import uvloop_available
     from openceir.eir.service import EirPolicy, EirService

@@ -38,7 +38,7 @@ app.add_typer(witness_app, name="witness")
 
 def ledger_dir() -> Path:
     """The ledger directory of the configured data dir."""
-    return _context.settings().data_dir / "ledger"
+    return _context.settings().paths.ledger
 
 
 @app.command("init")

@@ -1,4 +1,4 @@
-"""`openceir lists`: generate the signed output lists (DESIGN §5) and verify a downloaded run."""
+"""`openceir lists`: generate the signed output lists (architecture §5), verify a downloaded run."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import typer
 
 from openceir.cli import _context
 from openceir.errors import InputError
+from openceir.lists.inputs import load_inputs
 from openceir.lists.keys import PUBLIC, keys_dir, load_signer, load_verifier
 from openceir.lists.run import RunResult, runs, verify_run, write_run
-from openceir.lists.sources import load_inputs
 
 app = typer.Typer(
     help="Output lists for operators' EIRs: blacklist, notifications, exceptions and more.\n\n"
@@ -134,7 +134,7 @@ def snapshot_cmd(
     """
     from openceir.eir.list_files import snapshot_from_files
 
-    root = root or _context.settings().data_dir / "eir"
+    root = root or _context.settings().paths.snapshot
     run = snapshot_from_files(run_dir, root, operator=operator)
     _context.console.print(f"EIR snapshot {run.name} is current in {root}", markup=False)
 

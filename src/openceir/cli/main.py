@@ -54,6 +54,11 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         None,
         "Explain every condition an IMEI meets or met, its block date and the evidence.",
     ),
+    "evaluate": (
+        "openceir.cli.evaluate",
+        None,
+        "Score clone and counterfeit decisions on a simulated world, beside DIRBS's rules.",
+    ),
     "db": ("openceir.cli.db", "app", "Create, migrate and inspect the operational store."),
     "operators": (
         "openceir.cli.operators",
@@ -82,6 +87,16 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "Output lists for operators' EIRs: blacklist, notifications, exceptions and more.",
     ),
     "keys": ("openceir.cli.keys", "app", "The CEIR's list-signing key (Ed25519)."),
+    "registry": (
+        "openceir.cli.registry",
+        "app",
+        "Device registration: type approvals, registration requests, travellers.",
+    ),
+    "kym": (
+        "openceir.cli.kym",
+        "app",
+        "Know Your Mobile: is a phone valid, approved, registered, stolen, blocked?",
+    ),
     "users": (
         "openceir.cli.users",
         "app",
@@ -91,6 +106,16 @@ COMMANDS: dict[str, tuple[str, str | None, str]] = {
         "openceir.cli.clients",
         "app",
         "OAuth2 machine clients (EIRs, AMFs): add, list, rotate and revoke.",
+    ),
+    "cases": (
+        "openceir.cli.cases",
+        "app",
+        "Lost and stolen phones: cases, trace alerts, recovery, unblocking, bulk filing.",
+    ),
+    "notify": (
+        "openceir.cli.notify",
+        "app",
+        "Messages to send (SMS, e-mail, console): the outbox, sent and retried.",
     ),
     "report": (
         "openceir.cli.report",

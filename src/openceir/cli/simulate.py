@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         first = parse_start(start, days, dt.date.today())
         rates = parse_rates(rate)
         chosen = pick_operators(settings, operators)
-        target = (out or settings.data_dir / "incoming").resolve()
+        target = (out or settings.paths.incoming).resolve()
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),

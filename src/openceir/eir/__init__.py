@@ -2,7 +2,7 @@
 
 from openceir.access.tokens import Authority
 from openceir.eir.audit import AuditReport, audit_operator_list
-from openceir.eir.events import CheckEventLog, Duplicate
+from openceir.eir.check_events import CheckEventLog, Duplicate
 from openceir.eir.metrics import Metrics
 from openceir.eir.n5g import N5gEirApp
 from openceir.eir.pei import Pei, parse_pei

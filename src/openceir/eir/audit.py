@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from openceir.eir.snapshot import Snapshot
+from openceir.eir.snapshot.reader import Snapshot
 from openceir.errors import InputError
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from openceir.eir.list_files import snapshot_from_files
 from openceir.lists.run import RunResult
+from openceir.settings import DataPaths
 
 
 def snapshot_from_run(data_dir: Path, result: RunResult) -> Path:
@@ -14,4 +15,6 @@ def snapshot_from_run(data_dir: Path, result: RunResult) -> Path:
     Read from the run's CSVs, every operator's included: the same rows operators download,
     so the CEIR's own EIR and theirs agree by construction.
     """
-    return snapshot_from_files(result.path, Path(data_dir) / "eir", run_id=result.path.name)
+    return snapshot_from_files(
+        result.path, DataPaths(Path(data_dir)).snapshot, run_id=result.path.name
+    )

@@ -1,6 +1,6 @@
 """Read list files (CSV or Parquet) into the tables `build_snapshot` takes.
 
-CSV follows the list layouts of DESIGN §5: an `imei` column (14 to 16 digits; the key is the
+CSV follows the list layouts of architecture §5: an `imei` column (14 to 16 digits; the key is the
 first 14) or an `imei_key` column; optional `block_date` (`YYYY-MM-DD` or `YYYYMMDD`),
 `reasons` (`|`-joined) and, for exceptions, `imsi`; barred TACs have a `tac` column.
 A row whose IMEI is not 14 to 16 digits is an InputError naming the file and line, except in
@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from openceir.eir.snapshot import build_snapshot
+from openceir.eir.snapshot.writer import build_snapshot
 from openceir.errors import InputError
 from openceir.lists.run import MANIFEST, run_id_of
 

@@ -24,11 +24,11 @@ from urllib.parse import parse_qsl
 
 from openceir.access import token_endpoint
 from openceir.access.tokens import Authority, TokenError, bearer_challenge
-from openceir.eir.events import CheckEventLog
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.metrics import Metrics
 from openceir.eir.pei import parse_gpsi, parse_pei, parse_supi
 from openceir.eir.service import EirService
-from openceir.eir.snapshot import STATUS_NAMES, UNKNOWN
+from openceir.eir.snapshot.format import STATUS_NAMES, UNKNOWN
 from openceir.errors import InputError
 
 PATH = "/n5g-eir-eic/v1/equipment-status"

@@ -1,14 +1,12 @@
 """PEI, SUPI and GPSI as the N5g-eir API carries them (3GPP TS 29.571 §5.3.2, TS 23.003 §6.2).
 
-PEIs are parsed by `openceir.identifiers.pei` (the one parser of every PEI form); this module
-only adapts it to the EIR's contract:
-
-- the 15th digit of an `imei-` PEI is accepted whatever it is: a UE sends it as a spare 0
-  (TS 24.008 §10.5.1.4), and for list decisions only the key matters, the first 14 digits
-  (TAC + serial) as an integer (DESIGN §5);
-- every rejection is an InputError on field `pei`, worded as the EIR always worded it (the
-  ProblemDetails `detail`), which N5g-eir answers with 400 MANDATORY_IE_INCORRECT
-  (TS 29.511 Table 6.1.7.3-1).
+PEIs are parsed once, by `openceir.identifiers.pei.parse(text, sbi=True)` (the one parser of
+every PEI form), in its network mode: the PEI exactly as sent (a padded PEI is refused), the
+15th digit of an `imei-` PEI accepted whatever it is (a UE sends a spare 0, TS 24.008
+§10.5.1.4); for list decisions only the key matters, the first 14 digits (TAC + serial) as
+an integer (docs/architecture.md). Every rejection is an InputError on field `pei` worded as
+the EIR always worded it (the ProblemDetails `detail`), which N5g-eir answers with 400
+MANDATORY_IE_INCORRECT (TS 29.511 Table 6.1.7.3-1).
 
 >>> parse_pei("imei-490154203237518")
 Pei(kind='imei', value='490154203237518', key=49015420323751)
@@ -31,7 +29,6 @@ from typing import NamedTuple
 from openceir.errors import InputError, InvalidIdentifier
 from openceir.identifiers import imei as _imei
 from openceir.identifiers import imsi as _imsi
-from openceir.identifiers import luhn as _luhn
 from openceir.identifiers import pei as _pei
 
 
@@ -43,44 +40,13 @@ class Pei(NamedTuple):
     key: int | None
 
 
-def _with_check_digit(text: str) -> str | None:
-    """An `imei-` PEI with its 15th digit replaced by the Luhn digit, or None if not one."""
-    if len(text) != 20 or not text.startswith("imei-") or not text.isascii():
-        return None
-    body, last = text[5:19], text[19]
-    if not (body.isdigit() and last.isdigit()):
-        return None
-    return f"imei-{body}{_luhn.calc_check_digit(body)}"
-
-
-def _refusal(text: object, exc: InvalidIdentifier) -> InputError:
-    """The EIR's wording of a refused PEI (the identifiers' own reason when the form is right)."""
-    if not isinstance(text, str):
-        return InputError(exc.reason, field="pei")
-    for prefix, length in (("imei-", 15), ("imeisv-", 16)):
-        if text.startswith(prefix):
-            digits = text[len(prefix) :]
-            if len(digits) == length and digits.isascii() and digits.isdigit():
-                return InputError(exc.reason, field="pei")
-            return InputError(f"{text[:40]!r} is not {prefix} with {length} digits", field="pei")
-    return InputError(
-        f"{text[:40]!r} is not a PEI (imei-, imeisv-, mac- or eui- form)", field="pei"
-    )
-
-
 def parse_pei(text: str) -> Pei:
     """Parse a PEI in any form of TS 29.571, or raise InputError naming the `pei` field."""
     try:
-        kind, value = _pei.parse(text)
+        kind, value = _pei.parse(text, sbi=True)
     except InvalidIdentifier as exc:
-        fixed = _with_check_digit(text) if isinstance(text, str) else None
-        if fixed is None:
-            raise _refusal(text, exc) from None
-        kind, _ = _pei.parse(fixed)
-        value = text[5:]
-    if kind in ("imei", "imeisv"):
-        return Pei(kind, value, _imei.key(value))
-    return Pei(kind, value, None)
+        raise InputError(exc.reason, field="pei") from None
+    return Pei(kind, value, int(value[:14]) if kind in ("imei", "imeisv") else None)
 
 
 def parse_supi(text: str) -> str | None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import time
 
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.diameter import codec
 from openceir.eir.diameter.codec import Avp, Header
 from openceir.eir.diameter.peer import DiameterServer, PeerState
-from openceir.eir.events import CheckEventLog
 from openceir.eir.metrics import Metrics
 from openceir.eir.service import EirService
-from openceir.eir.snapshot import BLACKLISTED, GREYLISTED, STATUS_NAMES, UNKNOWN, WHITELISTED
+from openceir.eir.snapshot.format import BLACKLISTED, GREYLISTED, STATUS_NAMES, UNKNOWN, WHITELISTED
 from openceir.identifiers.imsi import is_well_formed as imsi_form
 
 S13_APPLICATION = 16777252

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openceir.access.tokens import Authority
-from openceir.eir.events import CheckEventLog
+from openceir.eir.check_events import CheckEventLog
 from openceir.eir.n5g import N5gEirApp
 from openceir.eir.service import EirPolicy, EirService
 from openceir.errors import ConfigError

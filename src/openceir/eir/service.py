@@ -11,16 +11,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from openceir.eir.snapshot import (
+from openceir.eir.snapshot.format import (
     BLACKLISTED,
     GREYLISTED,
     STATUS_NAMES,
     UNKNOWN,
     UNREGISTERED,
     Decision,
-    Snapshot,
-    current_run,
 )
+from openceir.eir.snapshot.pointer import current_run, run_dir
+from openceir.eir.snapshot.reader import Snapshot
 from openceir.errors import ConfigError
 
 UNKNOWN_ANSWERS = {"greylisted": GREYLISTED, "blacklisted": BLACKLISTED, "not-found": UNKNOWN}
@@ -60,7 +60,7 @@ class EirService:
         self.snapshot = self._open(current_run(self.root))
 
     def _open(self, run_id: str) -> Snapshot:
-        snap = Snapshot.open(self.root / "runs" / run_id)
+        snap = Snapshot.open(run_dir(self.root, run_id))
         if self.policy.restrictive and not snap.restrictive_capable:
             raise ConfigError(
                 f"snapshot run {run_id} has no registered list, so restrictive mode cannot be used"

@@ -3,7 +3,7 @@
 Structure: 15 digits = TAC (8 digits: Type Allocation Code, whose first two digits are the
 Reporting Body Identifier) + SNR (6-digit serial) + CD (Luhn check digit, not sent over the
 air). Networks often report the 14-digit body (TAC + SNR) or the 16-digit IMEISV (TAC + SNR +
-2-digit software version). Identity is the body: `key` is its value as an int (DESIGN §5).
+2-digit software version). Identity is the body: `key` is its value as an int (architecture §5).
 
 `compact` accepts what people type: separators (spaces, dashes, dots, slashes), a leading
 ``IMEI``/``IMEI:``/``imei-`` label, full-width and Arabic-Indic digits. `validate` returns the

@@ -3,6 +3,13 @@
 The SBI writes a PEI as ``imei-`` + 15 digits, ``imeisv-`` + 16 digits, ``mac-`` + 6 hex
 octets separated by ``-`` (optionally ``-untrusted``), or ``eui-`` + 8 hex octets.
 
+`parse` is the one PEI parser. For people (the default) it strips surrounding blanks and
+judges the IMEI check digit. With ``sbi=True`` it reads a PEI as a network function sends it
+(the N5g-eir query): exactly as given, so padding is a wrong form, and an ``imei-`` PEI's 15th
+digit is taken as sent, unjudged (a UE sends a spare 0 there, TS 24.008 §10.5.1.4); the value
+keeps that digit. Form errors are worded the same in both modes: ``'x' is not imei- with 15
+digits`` or ``'x' is not a PEI (imei-, imeisv-, mac- or eui- form)``.
+
 >>> parse("imei-490154203237518")
 ('imei', '490154203237518')
 >>> parse("mac-00-1a-2b-3c-4d-5e-untrusted")
@@ -13,6 +20,12 @@ octets separated by ``-`` (optionally ``-untrusted``), or ``eui-`` + 8 hex octet
 Traceback (most recent call last):
 ...
 openceir.errors.InvalidIdentifier: PEI imei-490154203237519: ...check digit...
+>>> parse("imei-490154203237510", sbi=True)
+('imei', '490154203237510')
+>>> parse(" imei-490154203237518", sbi=True)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+openceir.errors.InvalidIdentifier: ' imei-490154203237518' is not a PEI (imei-, ...)
 """
 
 from __future__ import annotations
@@ -34,17 +47,30 @@ _PEI = re.compile(
 )
 
 
-def parse(pei: str) -> tuple[str, str]:
-    """(kind, canonical value) of a PEI string, or raise InvalidIdentifier."""
-    text = _text.as_text(pei, "PEI").strip()
+_LENGTHS = (("imei-", 15), ("imeisv-", 16))
+
+
+def _form_error(text: str) -> InvalidIdentifier:
+    """The refusal of a string that does not have any PEI form, naming the form it tried."""
+    for prefix, length in _LENGTHS:
+        if text.startswith(prefix):
+            return InvalidIdentifier(f"{text[:40]!r} is not {prefix} with {length} digits")
+    return InvalidIdentifier(f"{text[:40]!r} is not a PEI (imei-, imeisv-, mac- or eui- form)")
+
+
+def parse(pei: str, *, sbi: bool = False) -> tuple[str, str]:
+    """(kind, canonical value) of a PEI string, or raise InvalidIdentifier (see the module)."""
+    text = _text.as_text(pei, "PEI")
+    if not sbi:
+        text = text.strip()
     match = _PEI.match(text)
     if match is None:
-        raise InvalidIdentifier(f"PEI {text!r}: not imei-, imeisv-, mac- or eui- as TS 29.571 has")
+        raise _form_error(text)
     kind = next(k for k in KINDS if match.group(k))
     value = match.group(kind)
     try:
         if kind == "imei":
-            return kind, imei.validate(value)
+            return kind, value if sbi else imei.validate(value)
         if kind == "imeisv":
             return kind, imeisv.validate(value)
         return kind, mac.validate(value)

@@ -1,7 +1,7 @@
 """Importers over one shared pipeline: operator dumps into the lake, registers into the store.
 
 `run_import(settings, kind, path, ...)` reads a `.csv`, `.csv.gz` or `.zip`, validates every
-row, runs the data-quality checks (DESIGN §5), stages, commits atomically and records the
+row, runs the data-quality checks (architecture §5), stages, commits atomically and records the
 import job; `SOURCES` lists the kinds (operator, tac, stolen, registration, pairing, exempt,
 barred, barred-tac, monitoring). `import_many` imports many files, one job each, and
 `plan_directory` orders what `openceir simulate` (or a DIRBS drop) wrote.

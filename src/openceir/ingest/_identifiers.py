@@ -1,5 +1,5 @@
 """Identifier forms the importers use: IMEI keys and the IMSI rule from `openceir.identifiers`,
-plus the MSISDN shape a DESIGN §5 file must have (digits only, fixed lengths).
+plus the MSISDN shape a architecture §5 file must have (digits only, fixed lengths).
 
 The IMEI and IMSI forms are re-exported, not re-implemented: an IMEI's key is its first 14
 digits after the identifiers package's normalisation; an IMSI is 6 to 15 ASCII digits

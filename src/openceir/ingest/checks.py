@@ -1,4 +1,4 @@
-"""Data-quality checks (DESIGN §5): each has a threshold, can be disabled, and is recorded.
+"""Data-quality checks (architecture §5): each has a threshold, can be disabled, and is recorded.
 
 A check measures a value (usually a ratio of rows) and passes when it is within its
 threshold: at most `threshold` for "max" checks, at least for "min" checks (volume_drop).

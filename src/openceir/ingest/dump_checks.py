@@ -1,4 +1,4 @@
-"""The data-quality checks of an operator dump (DESIGN §5), measured on its staged aggregates.
+"""The data-quality checks of an operator dump (architecture §5), measured on its staged aggregates.
 
 Staging (`operator_dump.stage`) leaves two small tables instead of a copy of every row:
 `dump_days` (rows per date and RAT string, joined to `dump_dates` for the parsed date) and
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from openceir.fileio import FORMULA_PATTERN
 from openceir.ingest import checks as _checks
 from openceir.ingest._identifiers import msisdn_sql
 
@@ -57,6 +58,23 @@ def _q(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+FORMULA_COLUMNS = ("imei", "imsi", "msisdn")
+"""The dump columns that reach published lists as text (the IMEI when malformed)."""
+
+
+def _formula(column: str) -> str:
+    return (
+        f"coalesce(regexp_matches({column}, {_q(FORMULA_PATTERN)}) "
+        f"AND NOT regexp_full_match({column}, ' *[+-]?[0-9]+'), false)"
+    )
+
+
+FORMULA_ROW = " OR ".join(_formula(c) for c in FORMULA_COLUMNS)
+"""A row whose IMEI, IMSI or MSISDN a spreadsheet would run as a formula (`fileio.is_formula`;
+a signed number such as +447700900123 computes nothing and is kept). Such a row is an
+invalid row: refused with its line and field, and never written to the lake."""
+
+
 def conditions(ctx: DumpContext, date_range: tuple[date, date] | None) -> dict[str, str]:
     """The row predicate of each row-level check, over columns d, rat, imei, imei_key, imsi,
     imsi_ok and msisdn (staged aggregates and the per-row select both have them)."""
@@ -64,6 +82,7 @@ def conditions(ctx: DumpContext, date_range: tuple[date, date] | None) -> dict[s
     home = " OR ".join(f"starts_with(imsi, {_q(p)})" for p in ctx.operator.mcc_mnc) or "true"
     conds = {
         "invalid_rows": "d IS NULL",
+        "formula_text": f"month IS NOT NULL AND ({FORMULA_ROW})",
         "future_dates": f"d > DATE {_q(ctx.today.isoformat())}",
         "unclean_imei": "imei IS NOT NULL AND imei_key IS NULL",
         "unclean_imsi": "imsi IS NOT NULL AND NOT imsi_ok",
@@ -94,6 +113,8 @@ def explain(name: str, value: str | None, ctx: DumpContext, rng: tuple[date, dat
     shown = repr(value)
     if name == "invalid_rows":
         return f"{shown} is not a date; expected YYYYMMDD or YYYY-MM-DD"
+    if name == "formula_text":
+        return f"{shown} starts like a spreadsheet formula; expected an identifier"
     if name == "date_range" and rng:
         return f"{shown} is outside the file name's range {rng[0]} to {rng[1]}"
     if name == "future_dates":
@@ -156,8 +177,10 @@ def measure(
         "first_date": first.isoformat() if first else None,
         "last_date": last.isoformat() if last else None,
         "file_date_range": [rng[0].isoformat(), rng[1].isoformat()] if rng else None,
-        **{name: measured[name] for name in conds},
+        **{name: measured[name] for name in conds if name != "formula_text"},
     }
+    stage.counts["invalid_rows"] += measured["formula_text"]
+    measured["invalid_rows"] += measured["formula_text"]
     denominators = {"foreign_imsi": int(clean_imsi), "off_network_imsi": int(clean_imsi)}
     limits, disabled = ctx.limits, ctx.disabled
     results: list[_checks.CheckResult] = []
@@ -201,12 +224,28 @@ def measure(
             continue
         cond_name = f"null_{result.field}" if result.name == "null_ratio" else result.name
         column = FIELDS.get(result.name, (result.field, result.field))[1]
+        where = conds[cond_name]
+        if result.name == "invalid_rows":  # a bad date, or formula text in a column
+            where = f"d IS NULL OR {FORMULA_ROW}"
+            picks = " ".join(f"WHEN {_formula(c)} THEN {_q(c)}" for c in FORMULA_COLUMNS)
+            column = (
+                "CASE WHEN d IS NULL THEN date_raw "
+                + " ".join(f"WHEN {_formula(c)} THEN {c}" for c in FORMULA_COLUMNS)
+                + " END"
+            )
+            field_sql = f"CASE WHEN d IS NULL THEN 'date' {picks} END"
+        else:
+            field_sql = _q(result.field or "")
         examples = con.execute(
-            f"SELECT line, CAST({column} AS VARCHAR) FROM ({rows_select}) "
-            f"WHERE {conds[cond_name]} ORDER BY line LIMIT {EXAMPLES}"
+            f"SELECT line, CAST({column} AS VARCHAR), {field_sql} FROM ({rows_select}) "
+            f"WHERE {where} ORDER BY line LIMIT {EXAMPLES}"
         ).fetchall()
-        result.examples = [(int(line), value) for line, value in examples]
+        result.examples = [(int(line), value) for line, value, _f in examples]
         if examples:
+            if result.name == "invalid_rows":
+                result.field = examples[0][2]
+                if result.field != "date":
+                    cond_name = "formula_text"
             explained = explain(cond_name, examples[0][1], ctx, rng)
             result.detail = f"{explained}" + (f" ({result.detail})" if result.detail else "")
     stage.results = results
@@ -236,4 +275,13 @@ def volume(rows: int, days: int, ctx: DumpContext) -> _checks.CheckResult:
     )
 
 
-__all__ = ["EXAMPLES", "FIELDS", "NULL_COLUMNS", "conditions", "explain", "measure", "volume"]
+__all__ = [
+    "EXAMPLES",
+    "FIELDS",
+    "FORMULA_ROW",
+    "NULL_COLUMNS",
+    "conditions",
+    "explain",
+    "measure",
+    "volume",
+]

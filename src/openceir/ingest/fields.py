@@ -46,12 +46,15 @@ def day(value: str | None, name: str) -> date | None:
 
 
 def imei(value: str | None, name: str = "imei") -> tuple[int | None, str | None]:
-    """(key, None) for a normalisable IMEI, else (None, raw): malformed is kept, never dropped."""
+    """(key, None) for a normalisable IMEI, else a FieldError: registers are curated lists,
+    so a row whose IMEI is not an IMEI (garbage, a spreadsheet formula) is an invalid row."""
     raw = required(value, name, "an IMEI (14 to 16 digits)")
     if len(raw) > 64:
         raise FieldError(name, f"{len(raw)} characters; expected an IMEI of 14 to 16 digits")
     key = imei_key(raw)
-    return (key, None) if key is not None else (None, raw)
+    if key is None:
+        raise FieldError(name, f"{raw!r} is not an IMEI; expected 14 to 16 digits")
+    return key, None
 
 
 def imsi(value: str | None, name: str = "imsi") -> str:

@@ -1,4 +1,4 @@
-"""Operator data dumps (DESIGN §5): `date,imei,imsi,msisdn,rat[,imeisv,cell,lat,lon,time]`.
+"""Operator data dumps (architecture §5): `date,imei,imsi,msisdn,rat[,imeisv,cell,lat,lon,time]`.
 
 Staged with DuckDB in two streaming passes over the CSV into small aggregates (`stage`),
 checked on those (`dump_checks`), then each month merged into the lake (`write_lake`).
@@ -19,6 +19,7 @@ import duckdb
 
 from openceir.errors import InputError
 from openceir.ingest import checks as _checks
+from openceir.ingest import csv_reader
 from openceir.ingest import dump_checks as _dump_checks
 from openceir.ingest._identifiers import imei_key_sql, imsi_sql
 from openceir.ingest.files import Header
@@ -127,36 +128,9 @@ class DumpStage:
         return int(self.counts.get("invalid_rows", 0))
 
 
-def _q(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def duckdb_error(exc: duckdb.Error, source: str) -> InputError:
-    """Turn a DuckDB CSV or decompression error into one line naming file, line and problem."""
-    text = str(exc)
-    line_match = re.search(r"Line: (\d+)", text)
-    line = int(line_match.group(1)) if line_match else None
-    columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
-    if columns:
-        reason = f"{columns.group(2)} fields, expected {columns.group(1)} as in the header"
-    elif "unterminated quote" in text:
-        reason = "a value with an unterminated quote; expected balanced double quotes"
-    elif "maximum line size" in text.lower() or (
-        "Original Line" in text and line_match and len(text) > 10_000
-    ):
-        reason = "the line is too long (over 2 MB); expected one row per line"
-    elif "GZIP" in text or "gzip" in text or "zlib" in text or "compressed" in text.lower():
-        reason = "gzip data is truncated or corrupt; expected a complete gzip file"
-        line = None
-    elif "Invalid unicode" in text or "UTF" in text:
-        reason = "not valid UTF-8 text; expected a UTF-8 CSV file"
-    else:
-        reason = text.splitlines()[0][:300]
-    return InputError(reason, source=source, line=line)
+_q = csv_reader.quote
+_ident = csv_reader.ident
+duckdb_error = csv_reader.csv_error
 
 
 def _col(ctx: DumpContext, canonical: str) -> str:
@@ -164,13 +138,8 @@ def _col(ctx: DumpContext, canonical: str) -> str:
 
 
 def _reader(ctx: DumpContext) -> str:
-    """DuckDB's streaming CSV reader over the dump, every column as text."""
-    struct = "{" + ", ".join(f"{_q(n)}: 'VARCHAR'" for n in ctx.header.columns) + "}"
-    return (
-        f"read_csv({_q(str(ctx.csv_path))}, header = true, auto_detect = false, "
-        f"columns = {struct}, delim = {_q(ctx.header.delimiter)}, quote = '\"', escape = '\"', "
-        f"strict_mode = true, null_padding = false, compression = {_q(ctx.compression)})"
-    )
+    """The one strict CSV reader over the dump (`csv_reader`), every column as text."""
+    return csv_reader.reader_sql(ctx.csv_path, ctx.header, ctx.compression)
 
 
 def _parse_date(column: str) -> str:
@@ -344,7 +313,7 @@ def write_lake(
                    CAST(coalesce(rat_mask, 0) AS SMALLINT) AS rat_mask,
                    CAST(day_mask AS INTEGER) AS day_mask,
                    first_seen, last_seen, {svn} AS imeisv
-            FROM dump_triplets WHERE month = {_q(month)}
+            FROM dump_triplets WHERE month = {_q(month)} AND NOT ({_dump_checks.FORMULA_ROW})
         """
         old = _manifest.files(current, "observations", [operator_id], [month])
         out, relative = _parquet.new_file(root, "observations", operator_id, month)
@@ -367,6 +336,7 @@ def write_lake(
                 FROM ({stage_.rows_select})
                 WHERE strftime(d, '%Y-%m') = {_q(month)}
                   AND (cell IS NOT NULL OR lat IS NOT NULL OR lon IS NOT NULL)
+                  AND NOT ({_dump_checks.FORMULA_ROW})
             """
             out, relative = _parquet.new_file(root, "sightings", operator_id, month)
             count = _parquet.write_sightings(con, sig_sql, out)

@@ -17,6 +17,7 @@ lake state readable; the next lake writer (`reconcile`) switches the committed j
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from openceir.ingest.run_state import Hooks, RunState
 from openceir.ingest.source import Source
 from openceir.lake import manifest as _manifest
 from openceir.lake import parquet as _parquet
-from openceir.settings import Settings, read_config_file
+from openceir.settings import Settings
 from openceir.store.migrate import current_revision, head_revisions
 from openceir.store.registers import TacCatalog
 from openceir.store.session import connect, session_scope
@@ -82,20 +83,8 @@ def source_for(kind: str) -> Source:
 
 
 def config_thresholds(settings: Settings) -> dict[str, float]:
-    """Thresholds from the config file's `[ingest.thresholds]` table (name = number)."""
-    if settings.config_file is None:
-        return {}
-    table = read_config_file(settings.config_file).get("ingest", {}).get("thresholds", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{settings.config_file}: [ingest.thresholds] must be a table")
-    out = {}
-    for name, value in table.items():
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ConfigError(
-                f"{settings.config_file}: ingest.thresholds.{name} = {value!r}; expected a number"
-            )
-        out[name] = float(value)
-    return out
+    """Thresholds from the config file's `[ingest.thresholds]` table (`settings.ingest`)."""
+    return dict(settings.ingest.thresholds)
 
 
 MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
@@ -103,21 +92,8 @@ MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
 
 def engine_limits(settings: Settings) -> tuple[int, str]:
     """DuckDB threads and memory limit for operator imports: `[ingest] threads` and
-    `memory_limit` in the config file, else 2 and `lake.parquet.IMPORT_MEMORY_LIMIT`."""
-    table: Any = {}
-    if settings.config_file is not None:
-        table = read_config_file(settings.config_file).get("ingest", {})
-    threads = table.get("threads", 2)
-    memory = table.get("memory_limit", _parquet.IMPORT_MEMORY_LIMIT)
-    if not isinstance(threads, int) or isinstance(threads, bool) or not 1 <= threads <= 256:
-        raise ConfigError(
-            f"{settings.config_file}: ingest.threads = {threads!r}; expected 1 to 256"
-        )
-    if not isinstance(memory, str) or not MEMORY.match(memory.strip()):
-        raise ConfigError(
-            f'{settings.config_file}: ingest.memory_limit = {memory!r}; expected e.g. "512MB"'
-        )
-    return threads, memory.strip()
+    `memory_limit` (`settings.ingest`, validated there; default 2 and 512MB)."""
+    return settings.ingest.threads, settings.ingest.memory_limit
 
 
 UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
@@ -137,6 +113,17 @@ def _will_spill(csv_path: Path, compression: str, memory_limit: str) -> bool:
     limit = float(number[: -len(unit)].strip()) * UNITS[unit]
     size = csv_path.stat().st_size * (5 if compression == "gzip" else 1)
     return size * MEMORY_PER_CSV_BYTE > limit
+
+
+def register_staging(data_dir: Path, kind: str, job_id: int) -> Path:
+    """`<data_dir>/staging/<kind>/job-<id>`, for a zip's extracted member (may hold IMSIs).
+
+    Called under the register's lock, so no other import of `kind` runs: whatever an earlier,
+    killed import left under `<data_dir>/staging/<kind>` is removed first.
+    """
+    base = Path(data_dir) / "staging" / kind
+    shutil.rmtree(base, ignore_errors=True)
+    return base / f"job-{job_id}"
 
 
 def ensure_schema(engine: Engine) -> None:
@@ -238,22 +225,27 @@ def run_import(
         else:
             # One writer per register at a time on this machine: the diff must see the
             # rows the previous import committed.
-            with _manifest.lock(settings.data_dir / "locks" / source.kind):
-                message = import_register(
-                    engine,
-                    source,
-                    path,
-                    header,
-                    positions,
-                    delta,
-                    job_id,
-                    limits,
-                    disabled,
-                    today,
-                    state,
-                    say,
-                    hooks,
-                )
+            with _manifest.lock(settings.paths.locks / source.kind):
+                staging_dir = register_staging(settings.data_dir, source.kind, job_id)
+                try:
+                    message = import_register(
+                        engine,
+                        source,
+                        path,
+                        header,
+                        positions,
+                        delta,
+                        job_id,
+                        limits,
+                        disabled,
+                        today,
+                        state,
+                        say,
+                        hooks,
+                        staging_dir,
+                    )
+                finally:
+                    shutil.rmtree(staging_dir.parent, ignore_errors=True)
     except BaseException as exc:
         if not state.committed:
             reason = str(exc) if isinstance(exc, OpenceirError) else f"internal error: {exc!r}"

@@ -6,7 +6,6 @@ size and conflict checks run before anything is written.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -18,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from openceir.errors import InputError
 from openceir.ingest import checks as _checks
+from openceir.ingest import csv_reader, files, jobs
 from openceir.ingest import diff as _diff
-from openceir.ingest import files, jobs
 from openceir.ingest.run_state import Hooks, RunState
 from openceir.ingest.source import FieldError, Source
 from openceir.store.registers import REGISTERS, RegisterRow
@@ -45,11 +44,15 @@ def _read_rows(
     header: files.Header,
     delta: bool,
     model: type[RegisterRow],
+    staging_dir: Path,
 ) -> _Parsed:
-    """Parse every row with the source's parser; collect per-row errors up to MAX_ERRORS."""
+    """Parse every row with the source's parser; collect per-row errors up to MAX_ERRORS.
+
+    The CSV is parsed by the one strict reader of every import (`csv_reader`): a file that
+    is not well-formed CSV stops here, whatever checks are disabled.
+    """
     assert source.parse is not None
     names = [source.aliases.get(c, c) for c in header.columns]
-    width = len(names)
     parsed = _Parsed([], 0, [], 0)
 
     def error(line: int, field_name: str | None, message: str) -> None:
@@ -57,50 +60,37 @@ def _read_rows(
         if len(parsed.errors) < MAX_ERRORS:
             parsed.errors.append((line, field_name, message))
 
-    line = 1
-    try:
-        with files.open_text(path) as fh:
-            reader = csv.reader(fh, delimiter=header.delimiter)
-            next(reader, None)
-            for record in reader:
-                line = reader.line_num
-                if not record or record == [""]:
-                    continue
-                parsed.rows_read += 1
-                if len(record) != width:
-                    error(line, None, f"{len(record)} fields, expected {width} as in the header")
-                    continue
-                data = {n: (v if v.strip() else None) for n, v in zip(names, record, strict=True)}
-                change = None
-                if delta:
-                    word = (data.pop("change_type") or "").strip().lower()
-                    change = _diff.CHANGE_TYPES.get(word)
-                    if change is None:
-                        error(line, "change_type", f"{word!r}: expected add, remove or update")
-                        continue
-                try:
-                    rec = source.parse(data)
-                except FieldError as exc:
-                    error(line, exc.field, exc.message)
-                    continue
-                parsed.rows.append(
-                    _diff.Row(
-                        line,
-                        tuple(rec[k] for k in model.KEY),
-                        tuple(rec[v] for v in model.VALUES),
-                        change,
-                    )
-                )
-    except csv.Error as exc:
-        raise InputError(
-            f"{exc}; expected a well-formed CSV row", source=path.name, line=line + 1
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError(
-            "not valid UTF-8 text; expected a UTF-8 CSV file", source=path.name, line=line + 1
-        ) from None
-    except files.READ_ERRORS as exc:
-        raise files.read_error(path, exc, line=line + 1) from None
+    kind = files.compression(path)
+    csv_path = files.extract(path, staging_dir)
+    table = csv_reader.read_table(csv_path, header, path.name, "gzip" if kind == "gzip" else "none")
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    for index, record in enumerate(zip(*columns, strict=True)):
+        line = index + 2
+        parsed.rows_read += 1
+        data = {
+            n: (v if v is not None and v.strip() else None)
+            for n, v in zip(names, record, strict=True)
+        }
+        change = None
+        if delta:
+            word = (data.pop("change_type") or "").strip().lower()
+            change = _diff.CHANGE_TYPES.get(word)
+            if change is None:
+                error(line, "change_type", f"{word!r}: expected add, remove or update")
+                continue
+        try:
+            rec = source.parse(data)
+        except FieldError as exc:
+            error(line, exc.field, exc.message)
+            continue
+        parsed.rows.append(
+            _diff.Row(
+                line,
+                tuple(rec[k] for k in model.KEY),
+                tuple(rec[v] for v in model.VALUES),
+                change,
+            )
+        )
     return parsed
 
 
@@ -159,10 +149,11 @@ def import_register(
     state: RunState,
     say: Callable[[str], None],
     hooks: Hooks,
+    staging_dir: Path,
 ) -> str:
     model = REGISTERS[source.kind]
     say("validating rows")
-    parsed = _read_rows(path, source, header, delta, model)
+    parsed = _read_rows(path, source, header, delta, model, staging_dir)
     read = parsed.rows_read
     results: list[_checks.CheckResult] = []
     invalid = _checks.evaluate(

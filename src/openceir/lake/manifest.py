@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from openceir.errors import IntegrityError
+from openceir.settings import DataPaths
 
 FORMAT = 1
 DATASETS = ("observations", "sightings")
@@ -37,7 +38,7 @@ Changes = Mapping[str, Mapping[str, Mapping[str, list[str]]]]
 
 def lake_dir(data_dir: Path) -> Path:
     """The lake's root inside a data dir."""
-    return Path(data_dir) / "lake"
+    return DataPaths(Path(data_dir)).lake
 
 
 def empty() -> dict[str, Any]:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from openceir.settings import IngestSettings
+
 OBSERVATION_COLUMNS: dict[str, str] = {
     "operator": "VARCHAR",
     "month": "VARCHAR",
@@ -48,7 +50,7 @@ KEY = ("imei_key", "imei_raw", "imsi", "msisdn")
 """An observation's identity within (operator, month): the triplet."""
 
 DEFAULT_MEMORY_LIMIT = "1GB"
-IMPORT_MEMORY_LIMIT = "512MB"
+IMPORT_MEMORY_LIMIT = IngestSettings().memory_limit
 """DuckDB's memory limit for an import: beyond it, aggregates spill to the staging dir, so
 the import's peak memory stays about the same however large the file (docs/BENCHMARKS.md)."""
 

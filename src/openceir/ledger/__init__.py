@@ -3,12 +3,11 @@
 The application above `openceir.tlog` (which holds the RFC 9162 and C2SP algorithms):
 entries are signed IMEI events (`entries`), appended by registered participants
 (`participants`) to a durable tiled log (`log`, `storage`), indexed by IMEI and proven
-(`events`), audited offline from its files (`audit`), cosigned by witnesses (`witness`),
+(`events`), verified offline from its files (`verify`), cosigned by witnesses (`witness`),
 followed by peer CEIRs (`federation`), whose theft reports join the national stolen list
 (`foreign_stolen`). See docs/ledger.md.
 """
 
-from openceir.ledger.audit import AuditError, verify_log
 from openceir.ledger.entries import canonical_json, check_entry, parse_entry, sign_event
 from openceir.ledger.events import (
     ImeiLedger,
@@ -21,6 +20,7 @@ from openceir.ledger.events import (
 from openceir.ledger.federation import ForkError, Peer, add_peer, follow, foreign_events
 from openceir.ledger.log import Log
 from openceir.ledger.participants import add_participant, load_participants
+from openceir.ledger.verify import AuditError, verify_log
 from openceir.ledger.witness import Witness, init_witness, publish
 
 __all__ = [

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from openceir.errors import IntegrityError, NotFound
-from openceir.ledger import audit, entries
+from openceir.ledger import entries, verify
 from openceir.ledger.log import Log
 from openceir.ledger.participants import Participants, load_participants
 from openceir.ledger.storage import CHECKPOINT, LedgerFiles, write_atomic
@@ -48,7 +48,7 @@ class ImeiIndex:
             with tsv.open() as fh:
                 for line in fh:
                     imei, _, index_text = line.rstrip("\n").partition("\t")
-                    if not index_text.isdigit():
+                    if not line.endswith("\n") or not index_text.isdigit():
                         continue  # a line torn by a crash; the catch-up below restores it
                     index = int(index_text)
                     if index < covered:
@@ -139,25 +139,37 @@ class ImeiLedger:
         """The event at entry `index`."""
         return entries.parse_entry(self.log.entry(index))
 
+    def event_about(self, imei: str, index: int) -> dict[str, Any]:
+        """The event at `index`, checked to be about `imei`: the index is derived data on disk,
+        so an entry it names is never trusted to be the IMEI's until read (IntegrityError)."""
+        event = self.event(index)
+        if imei not in entries.imeis_of(event):
+            raise IntegrityError(
+                f"{INDEX} is wrong: entry {index} is not about IMEI {imei}; run "
+                f"`openceir ledger verify`, then delete the ledger's index/ to rebuild it"
+            )
+        return event
+
     def events_for(self, imei: str) -> list[tuple[int, dict[str, Any]]]:
         """Every event about an IMEI as (entry index, event), oldest first."""
         entries.validate_imei(imei, "imei")
-        return [(i, self.event(i)) for i in self.index.lookup(imei)]
+        return [(i, self.event_about(imei, i)) for i in self.index.lookup(imei)]
 
     def manufacturer_binding(self, imei: str) -> dict[str, Any] | None:
         """The latest `device_manufactured` event about an IMEI (its manufacturer binding:
         model, serial hash, software version when given), or None when it has none."""
         for index in reversed(self.index.lookup(entries.validate_imei(imei, "imei"))):
-            event = self.event(index)
+            event = self.event_about(imei, index)
             if event["type"] == "device_manufactured":
                 return event
         return None
 
     def latest_index(self, imei: str) -> int:
-        """The index of the latest event about an IMEI, or NotFound."""
+        """The index of the latest event about an IMEI (checked to be about it), or NotFound."""
         found = self.index.lookup(entries.validate_imei(imei, "imei"))
         if not found:
             raise NotFound(f"IMEI {imei} has no event in the ledger")
+        self.event_about(imei, found[-1])
         return found[-1]
 
     def inclusion_bundle(self, index: int) -> dict[str, Any]:
@@ -165,7 +177,7 @@ class ImeiLedger:
         return inclusion_bundle(self.log, index)
 
     def check_entry(self, index: int, entry: bytes) -> None:
-        """An audit.EntryCheck: the entry is a valid event signed by an allowed participant."""
+        """A verify.EntryCheck: the entry is a valid event signed by an allowed participant."""
         entries.check_entry(entry, self.participants)
 
 
@@ -220,13 +232,57 @@ def verify_inclusion_bundle(bundle: dict[str, Any], log_key: note.Verifier) -> d
 
 
 def verify_ledger(path: Path, log_key: note.Verifier | None = None) -> checkpoint.Checkpoint:
-    """Audit a ledger: the log (see `audit.verify_log`) and every event's signature and role."""
+    """Audit a ledger: the log (see `verify.verify_log`), every event's signature and role,
+    then the IMEI index against the entries (see `check_index`)."""
     participants = load_participants(path)
+    about: list[list[str]] = []
 
     def check(_index: int, entry: bytes) -> None:
-        entries.check_entry(entry, participants)
+        about.append(entries.imeis_of(entries.check_entry(entry, participants)))
 
-    return audit.verify_log(path, log_key, check)
+    verified = verify.verify_log(path, log_key, check)
+    check_index(Path(path), about)
+    return verified
+
+
+def check_index(path: Path, about: Sequence[Sequence[str]]) -> None:
+    """Check `index/imei.tsv` against the entries: `about[i]` is the IMEIs of entry i.
+
+    Over the part of the log the index says it covers (`index/imei.size`), every complete
+    line must name an entry about its IMEI and every (IMEI, entry) pair must have its line;
+    lines beyond that part, or torn by a crash, are what opening the ledger catches up.
+    A ledger copy without an index passes. Raises verify.AuditError naming the first fault.
+    """
+    tsv, size_file = path / INDEX, path / INDEX_SIZE
+    if not tsv.is_file():
+        return
+    size_text = size_file.read_text().strip() if size_file.is_file() else "0"
+    if not size_text.isdigit():
+        raise verify.AuditError(INDEX_SIZE, f"{size_text[:20]!r} is not an entry count")
+    covered = min(int(size_text), len(about))
+    want = {(imei, i) for i in range(covered) for imei in about[i]}
+    seen: set[tuple[str, int]] = set()
+    with tsv.open(encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, 1):
+            imei, _, index_text = line.rstrip("\n").partition("\t")
+            if not line.endswith("\n") or not index_text.isdigit() or len(index_text) > 20:
+                continue
+            index = int(index_text)
+            if index >= covered:
+                continue
+            if (imei, index) not in want:
+                raise verify.AuditError(
+                    INDEX,
+                    f"line {number} says IMEI {imei[:20]} is in entry {index}, which is about "
+                    f"{', '.join(about[index]) or 'no IMEI'}: the index was altered",
+                )
+            seen.add((imei, index))
+    missing = sorted(want - seen, key=lambda pair: pair[1])
+    if missing:
+        imei, index = missing[0]
+        raise verify.AuditError(
+            INDEX, f"the line for entry {index} (IMEI {imei}) is missing: the index was altered"
+        )
 
 
 __all__ = [
@@ -234,6 +290,7 @@ __all__ = [
     "ImeiLedger",
     "append_event",
     "check_batch",
+    "check_index",
     "inclusion_bundle",
     "verify_inclusion_bundle",
     "verify_ledger",

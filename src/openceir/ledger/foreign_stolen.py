@@ -96,7 +96,7 @@ def sync_foreign_stolen(
 ) -> ImportResult | None:
     """Import the peers' theft state into the stolen list; None when nothing changes."""
     engine = engine or connect(settings.sqlalchemy_url)
-    ledger_dir = settings.data_dir / "ledger"
+    ledger_dir = settings.paths.ledger
     wanted = foreign_state(_imported_records(ledger_dir))
     with session_scope(engine) as session:
         rows = session.execute(
@@ -125,7 +125,7 @@ def _import_delta_rows(
     writer.writeheader()
     writer.writerows(rows)
     data = buffer.getvalue().encode()
-    folder = settings.data_dir / "ledger" / "foreign"
+    folder = settings.paths.ledger / "foreign"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"stolen-delta-{hashlib.sha256(data).hexdigest()[:16]}.csv"
     path.write_bytes(data)

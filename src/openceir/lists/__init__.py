@@ -1,4 +1,4 @@
-"""Output lists (DESIGN §5): blacklist, per-operator notifications and exceptions, and the
+"""Output lists (architecture §5): blacklist, per-operator notifications and exceptions, and the
 lists an EIR needs (barred TACs, tracked, registered); full and delta, signed."""
 
 from openceir.lists.apply import apply_delta

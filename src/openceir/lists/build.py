@@ -1,4 +1,4 @@
-"""Output lists of DESIGN §5 (DIRBS list columns): blacklist, notifications, exceptions, deltas.
+"""Output lists of architecture §5 (DIRBS columns): blacklist, notifications, exceptions, deltas.
 
 Pure functions over Arrow tables, computed in DuckDB (never per-row Python):
 - `state`: classification state as `classify.state.current` returns it (imei_key, imei_raw,
@@ -21,7 +21,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from openceir.simulate.luhn import check_digits
+from openceir.fileio import FORMULA_PATTERN
+from openceir.identifiers.luhn import check_digits
 
 IDENT = "coalesce(lpad(CAST({t}.imei_key AS VARCHAR), 14, '0'), {t}.imei_raw)"
 
@@ -229,8 +230,26 @@ def imei_text(table: pa.Table, check_digit: bool) -> pa.Array:
     return pc.if_else(has_key, with_cd, ident)
 
 
+def safe_cells(table: pa.Table) -> pa.Table:
+    """Every text cell a spreadsheet would run as a formula gets a leading `'` (idempotent).
+
+    The vectorised twin of `fileio.safe_cell` (same pattern), applied by `csv_table` and by
+    the one CSV writer of the lists (`run._write_csv`), so no published file carries one.
+    """
+    out = {}
+    for name in table.column_names:
+        column = table[name]
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            bad = pc.fill_null(pc.match_substring_regex(column, FORMULA_PATTERN), False)
+            if pc.any(bad).as_py():
+                column = pc.if_else(bad, pc.binary_join_element_wise("'", column, ""), column)
+        out[name] = column
+    return pa.table(out)
+
+
 def csv_table(table: pa.Table, columns: list[str], check_digit: bool) -> pa.Table:
-    """The table as written: `imei` text, reasons joined with `|` as DIRBS does."""
+    """The table as written: `imei` text, reasons joined with `|` as DIRBS does, and no cell
+    that a spreadsheet would run (`safe_cells`)."""
     cols: dict[str, pa.Array | pa.ChunkedArray] = {}
     for name in columns:
         if name == "imei":
@@ -241,7 +260,7 @@ def csv_table(table: pa.Table, columns: list[str], check_digit: bool) -> pa.Tabl
             cols[name] = pc.cast(table["block_date"], pa.date32())
         else:
             cols[name] = pc.cast(table[name], pa.string())
-    return pa.table(cols)
+    return safe_cells(pa.table(cols))
 
 
 _DELTA_BLACKLIST = """
@@ -344,4 +363,5 @@ __all__ = [
     "generate",
     "imei_text",
     "register_lists",
+    "safe_cells",
 ]

@@ -6,15 +6,16 @@ import os
 from pathlib import Path
 
 from openceir.errors import ConfigError, InputError
+from openceir.settings import DataPaths
 from openceir.tlog.note import Signer, Verifier, generate_key, parse_skey, parse_vkey
 
-PRIVATE = "ceir.key"
-PUBLIC = "ceir.vkey"
+PRIVATE = DataPaths(Path()).list_key.name
+PUBLIC = DataPaths(Path()).list_vkey.name
 
 
 def keys_dir(data_dir: Path) -> Path:
     """Where the CEIR key lives: `<data_dir>/keys/`."""
-    return Path(data_dir) / "keys"
+    return DataPaths(Path(data_dir)).keys
 
 
 def init_key(data_dir: Path, name: str = "ceir", *, force: bool = False) -> Path:

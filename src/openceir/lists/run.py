@@ -34,7 +34,9 @@ from openceir.lists.build import (
     delta,
     generate,
     register_lists,
+    safe_cells,
 )
+from openceir.settings import DataPaths
 from openceir.tlog.note import Signer, Verifier, open_note, parse, sign
 
 MANIFEST = "manifest.note"
@@ -110,7 +112,7 @@ def has_subscriber_data(name: str) -> bool:
 
 def lists_dir(data_dir: Path) -> Path:
     """Root of all list runs: `<data_dir>/lists/`."""
-    return Path(data_dir) / "lists"
+    return DataPaths(Path(data_dir)).lists
 
 
 def runs(data_dir: Path) -> list[str]:
@@ -122,10 +124,13 @@ def runs(data_dir: Path) -> list[str]:
 
 
 def _write_csv(path: Path, table: pa.Table) -> int:
-    """Write a CSV with a header row, fields quoted only when needed (DuckDB's writer)."""
+    """Write a CSV with a header row, fields quoted only when needed (DuckDB's writer).
+
+    The one writer of every list file: no cell a spreadsheet would run (`safe_cells`).
+    """
     con = duckdb.connect()
     try:
-        con.register("out", table)
+        con.register("out", safe_cells(table))
         target = str(path).replace("'", "''")
         con.sql(f"COPY out TO '{target}' (FORMAT csv, HEADER)")
     finally:

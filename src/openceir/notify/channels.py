@@ -94,14 +94,15 @@ class SmsWebhookChannel:
 
     def __init__(self, config: SmsWebhookSettings) -> None:
         self.config = config
+        headers = {"Authorization": f"Bearer {config.token}"} if config.token else {}
+        self.client = httpx.Client(headers=headers, timeout=config.timeout)  # kept alive
 
     def send(self, message: Message) -> None:
         """POST the message; a transport error or a non-2xx answer is a DeliveryError."""
         cfg = self.config
-        headers = {"Authorization": f"Bearer {cfg.token}"} if cfg.token else {}
         payload = {"to": message.address, "text": message.body, "id": message.id}
         try:
-            response = httpx.post(cfg.url, json=payload, headers=headers, timeout=cfg.timeout)
+            response = self.client.post(cfg.url, json=payload)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"SMS gateway {cfg.url}: {exc}") from None
         if not response.is_success:

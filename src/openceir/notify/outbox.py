@@ -119,6 +119,7 @@ def flush(
     channels = channels or channels_for(settings)
     cfg = settings.notify
     result = FlushResult()
+    outcomes: list[tuple[int, dict[str, Any]]] = []
     for row in _claim(engine, now or utcnow(), limit):
         channel = channels[row.kind]
         message = Message(row.kind, row.address, row.subject, row.body, row.id)
@@ -128,20 +129,25 @@ def flush(
         except DeliveryError as exc:
             error = str(exc)
         done = utcnow()
+        attempts = row.attempts + 1
+        values: dict[str, Any] = {"attempts": attempts, "channel": channel.name}
+        if error is None:
+            values |= {"status": SENT, "sent_at": done, "last_error": None}
+            result.sent += 1
+        elif attempts >= cfg.max_attempts:
+            values |= {"status": FAILED, "last_error": error}
+            result.failed += 1
+        else:
+            wait = backoff(attempts, cfg.retry_base_seconds, cfg.retry_max_seconds)
+            values |= {"last_error": error, "next_attempt_at": done + timedelta(seconds=wait)}
+            result.retried += 1
+        outcomes.append((row.id, values))
+    if outcomes:  # one transaction for the batch; a crash before it resends (at least once)
         with session_scope(engine) as session:
-            attempts = row.attempts + 1
-            values: dict[str, Any] = {"attempts": attempts, "channel": channel.name}
-            if error is None:
-                values |= {"status": SENT, "sent_at": done, "last_error": None}
-                result.sent += 1
-            elif attempts >= cfg.max_attempts:
-                values |= {"status": FAILED, "last_error": error}
-                result.failed += 1
-            else:
-                wait = backoff(attempts, cfg.retry_base_seconds, cfg.retry_max_seconds)
-                values |= {"last_error": error, "next_attempt_at": done + timedelta(seconds=wait)}
-                result.retried += 1
-            session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(values))
+            for row_id, values in outcomes:
+                session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id == row_id).values(values)
+                )
     return result
 
 

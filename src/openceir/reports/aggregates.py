@@ -29,7 +29,7 @@ from sqlalchemy import Engine, delete, insert
 
 from openceir.errors import NotFound
 from openceir.reports import _inputs
-from openceir.settings import Settings
+from openceir.settings import DataPaths, Settings
 from openceir.store.reports import ReportFigure, ReportRun
 
 LOOKBACK_DAYS = 120
@@ -79,7 +79,7 @@ def _lake_months(data_dir: Path) -> list[str]:
 
 def facts_path(data_dir: Path, run_id: int) -> Path:
     """Where a run's per-IMEI facts live."""
-    return data_dir / "reports" / f"run-{run_id}" / "imei_facts.parquet"
+    return DataPaths(data_dir).reports / f"run-{run_id}" / "imei_facts.parquet"
 
 
 def _quote(text: str) -> str:

@@ -30,8 +30,10 @@ _FILTERS: dict[str, str] = {
 """Figure -> the facts that make it up (the same columns `aggregates` groups by)."""
 
 
-def drillable(figure: str) -> bool:
-    """Whether a figure's keys lead to IMEIs (imports and trends do not)."""
+def drillable(figure: str, key: str = "imeis") -> bool:
+    """Whether a figure's key leads to IMEIs (imports, SIM counts and trends do not)."""
+    if figure == "seen":
+        return key in ("imeis", "")
     return figure in _FILTERS or figure == "imsis_per_imei"
 
 
@@ -42,7 +44,7 @@ def _where(figure: str, key: str) -> tuple[str, dict[str, Any]]:
         if not key.isdigit():
             raise InputError(f"{key!r} is not a number of SIMs", field="key")
         return "sims = $sims", {"sims": int(key)}
-    if figure not in _FILTERS:
+    if figure not in _FILTERS or not drillable(figure, key):
         known = ", ".join(sorted([*_FILTERS, "imsis_per_imei"]))
         raise InputError(
             f"figure {figure!r} has no IMEIs behind it (known: {known})", field="figure"

@@ -213,7 +213,7 @@ def _cases(conn: Connection, key: int | None) -> list[dict[str, Any]] | None:
 
 def _ledger(settings: Settings, imei15: str | None) -> dict[str, Any] | None:
     """The IMEI's ledger events and the inclusion proof of the latest, or None."""
-    path = settings.data_dir / "ledger"
+    path = settings.paths.ledger
     if imei15 is None or not (path / "checkpoint").exists():
         return None
     from openceir.ledger.events import ImeiLedger

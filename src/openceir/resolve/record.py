@@ -37,7 +37,7 @@ class ResolverContext:
 
     @cached_property
     def ledger(self) -> OpenLedger:
-        return OpenLedger(self.settings.data_dir / "ledger")
+        return OpenLedger(self.settings.paths.ledger)
 
 
 Provider = Callable[[ResolverContext, str, str], list[HandleValue]]

@@ -20,6 +20,7 @@ GSMA_HEADER = (
     "TAC|Manufacturer|Model_Name|Bands|Allocation_Date|Device_Type|Brand_Name|"
     "Operating_System|Radio_Interface"
 )
+BRAND_NEW_TACS = 4  # of the 16 TACs missing from the catalog, the last ones are brand new
 MAX_TAC_SHARE = 0.01  # a popular model gets several TACs so that no TAC carries more than this
 
 # (brand, manufacturer, TAC prefixes, operating system of its smartphones)
@@ -105,7 +106,12 @@ class Catalog:
     @property
     def counterfeit(self) -> np.ndarray:
         """TAC numbers of the never-allocated TACs that counterfeit devices carry."""
-        return np.arange(self.n_allocated, self.tac.size)
+        return np.arange(self.n_allocated, self.tac.size - BRAND_NEW_TACS)
+
+    @property
+    def brand_new(self) -> np.ndarray:
+        """TAC numbers of models allocated so recently that the catalog lacks them yet."""
+        return np.arange(self.tac.size - BRAND_NEW_TACS, self.tac.size)
 
     def pool(self, class_names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """TAC numbers of live devices of these classes and their cumulative probabilities."""
@@ -231,7 +237,7 @@ def build_catalog(rng: np.random.Generator, start: dt.date, models_per_class: in
             tac_model.append(mi)
             allocation.append(released + dt.timedelta(days=int(rng.integers(0, 60)) - 60))
     n_allocated = len(tacs)
-    for _ in range(16):  # never allocated: counterfeit devices carry these
+    for _ in range(16):  # not in the catalog: counterfeits' TACs, then brand-new ones
         tacs.append(fresh_tac(("35", "86")[int(rng.integers(2))]))
         tac_model.append(-1)
     return Catalog(

@@ -4,7 +4,7 @@ Layout under the output directory:
 
     openceir.toml                       region and operators (only when none are configured)
     tac_catalog.csv                     GSMA pipe format
-    stolen.csv, registration.csv, pairing.csv   DIRBS list formats (DESIGN §5)
+    stolen.csv, registration.csv, pairing.csv   DIRBS list formats (architecture §5)
     operators/<op>/<op>_<YYYYMMDD>_<YYYYMMDD>.csv   one dump per operator per day
     truth/<phenomenon>.csv              what was injected, to check classification against
 
@@ -26,7 +26,7 @@ from openceir.simulate.catalog import GSMA_HEADER
 from openceir.simulate.files import FORMATS, TableWriter
 from openceir.simulate.network import made_up_operators, profiles, region_config
 from openceir.simulate.numbering import MAX_SUBSCRIBERS
-from openceir.simulate.population import build_chunk
+from openceir.simulate.population import CLONE_VARIANTS, build_chunk
 from openceir.simulate.rates import Rates
 from openceir.simulate.registers import REGISTRATION_COLUMNS
 from openceir.simulate.traffic import day_lines, leading_zero_day
@@ -98,6 +98,7 @@ def simulate(
     fmt: str = "csv",
     rates: Rates | None = None,
     progress: Progress | None = None,
+    clone_variants: Sequence[str] = ("classic",),
 ) -> SimulationSummary:
     """Simulate `days` days of a national network from `start`; same arguments, same bytes.
 
@@ -105,10 +106,20 @@ def simulate(
     a list of operators, or no operators (three made-up ones), also gets `<out>/openceir.toml`
     declaring them, so the files can be imported.
 
+    `clone_variants` names the variants cloned IMEIs are drawn from (population.CLONE_VARIANTS).
     `progress(done, total)` is called with subscriber-days done. Existing files of the same
     names under `out` are overwritten; nothing else there is touched.
     """
     _check(subscribers, days, seed, fmt)
+    unknown = sorted(set(clone_variants) - set(CLONE_VARIANTS)) or (
+        ["(none)"] if not clone_variants else []
+    )
+    if unknown:
+        raise InputError(
+            f"clone variant {', '.join(unknown)} unknown, expected some of "
+            f"{', '.join(CLONE_VARIANTS)}",
+            field="clone_variants",
+        )
     rates = rates or Rates()
     region, operators, made_up = _resolve_operators(settings_or_operators)
     world = build_world(
@@ -119,6 +130,7 @@ def simulate(
         rates=rates,
         operators=profiles(operators),
         country_code=region.country_code,
+        clone_variants=tuple(clone_variants),
     )
     summary = SimulationSummary(
         out=out,

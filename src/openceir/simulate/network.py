@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openceir.errors import InputError
-from openceir.settings import Operator, Region
+from openceir.settings import Operator, Region, region_toml
 
 BASE_COLUMNS = ("date", "imei", "imsi", "msisdn", "rat")
 _MADE_UP = (
@@ -84,21 +84,5 @@ def profiles(operators: Sequence[Operator]) -> list[OperatorProfile]:
 
 def region_config(region: Region, operators: Sequence[Operator]) -> str:
     """An `openceir.toml` snippet declaring the region and these operators."""
-    mccs = ", ".join(f'"{m}"' for m in region.country_mcc)
-    lines = [
-        "# Written by `openceir simulate`: the region and operators of the simulated dumps.",
-        "[region]",
-        f'name = "{region.name}"',
-        f"country_mcc = [{mccs}]",
-        f'country_code = "{region.country_code}"',
-    ]
-    for op in operators:
-        codes = ", ".join(f'"{c}"' for c in op.mcc_mnc)
-        lines += [
-            "",
-            "[[operators]]",
-            f'id = "{op.id}"',
-            f'name = "{op.name}"',
-            f"mcc_mnc = [{codes}]",
-        ]
-    return "\n".join(lines) + "\n"
+    comment = "Written by `openceir simulate`: the region and operators of the simulated dumps."
+    return region_toml(region, list(operators), comment=comment)

@@ -16,6 +16,8 @@ MSIN_SPACE = 10**9  # at least 9 MSIN digits are available with a 6-digit MCC-MN
 MAX_SUBSCRIBERS = 10_000_000
 ROLE_CAPACITY = MAX_SUBSCRIBERS
 TRANSIENT_SIMS = 40  # at most this many SIMs per transient IMEI
+MAX_CLONE_SIMS = 400  # SIMs per cloned IMEI the numbering has room for
+BIG_GROUP_SUBSCRIBERS = 500_000  # only subscribers below this index get groups beyond 3 copies
 
 
 class Role(IntEnum):
@@ -28,6 +30,7 @@ class Role(IntEnum):
     THIEF = 4  # the SIM put into a stolen phone
     CLONE = 5  # clones use CLONE, CLONE + 1, CLONE + 2
     TRANSIENT = 16  # transient IMEIs use TRANSIENT .. TRANSIENT + TRANSIENT_SIMS - 1
+    BIG_CLONE = 60  # the 4th and later copies of a cloned IMEI: BIG_CLONE .. 99 (see clone_imsis)
 
 
 # MSISDN national-number leading digit per role; the rest is the scrambled subscriber index.
@@ -79,3 +82,28 @@ def transient_msisdns(
 def foreign_msisdns(country_codes: np.ndarray, index: np.ndarray) -> np.ndarray:
     """MSISDNs of inbound roamers: a foreign country code and a 10-digit national number."""
     return np.asarray(country_codes, dtype=np.int64) * 10**10 + 7 * 10**9 + scramble(index, 10**9)
+
+
+def clone_imsis(mcc_mnc: np.ndarray, index: np.ndarray, nth: np.ndarray) -> np.ndarray:
+    """IMSIs of the `nth` copies (0-based) of subscriber `index`'s cloned IMEI.
+
+    The first three use roles CLONE .. CLONE + 2; later ones number `index * MAX_CLONE_SIMS +
+    nth` spread over roles BIG_CLONE .. 99, unique while `index` < BIG_GROUP_SUBSCRIBERS.
+    """
+    index, nth = np.asarray(index, dtype=np.int64), np.asarray(nth, dtype=np.int64)
+    big = index * MAX_CLONE_SIMS + nth
+    role = np.where(nth < 3, Role.CLONE + nth, Role.BIG_CLONE + big // ROLE_CAPACITY)
+    return imsis(mcc_mnc, role, np.where(nth < 3, index, big % ROLE_CAPACITY))
+
+
+def clone_msisdns(country_code: int, index: np.ndarray, nth: np.ndarray) -> np.ndarray:
+    """MSISDNs of the copies: leads 4, 3, 2 for the first three, then 8 and 9 (as clone_imsis)."""
+    index, nth = np.asarray(index, dtype=np.int64), np.asarray(nth, dtype=np.int64)
+    out = np.zeros(index.size, dtype=np.int64)
+    for j in range(3):
+        at = nth == j
+        out[at] = msisdns(country_code, Role.CLONE + j, index[at])
+    big = index * MAX_CLONE_SIMS + nth
+    lead = 8 + big // 10**8
+    rest = country_code * 10**9 + lead * 10**8 + scramble(big % 10**8, 10**8)
+    return np.where(nth < 3, out, rest)

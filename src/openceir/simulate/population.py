@@ -1,9 +1,10 @@
 """One chunk of subscribers: their SIMs, devices and life over the simulated days.
 
 Each subscriber is of one kind (ordinary, dual-SIM, IoT, roamer, SIM swap, phone change,
-clone victim, counterfeit, RAT mismatch, stolen, null/test IMEI, malformed, transient). The
-chunk turns them into streams, register rows (registration, pairing, stolen) and ground
-truth rows. Everything is drawn from the chunk's own generator, so chunks are independent.
+clone victim, counterfeit, RAT mismatch, stolen, null/test IMEI, malformed, transient, family
+sharing, brand-new TAC), drawn in `cohort`; clones follow `cloning`. One step per kind turns
+them into streams, register rows (registration, pairing, stolen) and ground truth rows.
+Everything is drawn from the chunk's own generator, so chunks are independent.
 """
 
 from __future__ import annotations
@@ -14,28 +15,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from openceir.errors import InputError
 from openceir.simulate import numbering, radio
 from openceir.simulate.catalog import RAT_MISMATCH
-from openceir.simulate.luhn import with_check_digits
+from openceir.simulate.cloning import CLONE_VARIANTS, LATE_COUNTERFEITS, add_clones
+from openceir.simulate.cohort import OLD_THEFTS, Cohort, allocate_serials, draw
 from openceir.simulate.numbering import Role
 from openceir.simulate.rates import KIND_CODE as K
-from openceir.simulate.rates import MIN_DAYS, ORDINARY
+from openceir.simulate.rates import ORDINARY
 from openceir.simulate.registers import registration_lines
-from openceir.simulate.streams import StreamBuilder, Streams
-from openceir.simulate.truth import TRUTH_COLUMNS
-from openceir.simulate.world import (
-    CHUNK_SIZE,
-    FOREIGN,
-    REGION_WEIGHTS,
-    SERIAL_BASE,
-    SERIAL_SPAN,
-    World,
-    pick,
-)
-
-OLD_THEFTS = 2.0  # stolen reports from before the window, per theft within it
-_REGION_CUMULATIVE = np.cumsum(REGION_WEIGHTS / REGION_WEIGHTS.sum())
+from openceir.simulate.streams import Streams
+from openceir.simulate.world import FOREIGN, World
 
 
 @dataclass
@@ -53,344 +42,301 @@ def _imei_text(values: np.ndarray) -> list[str]:
     return [f"{v:015d}" for v in values.tolist()]
 
 
-def _assign_kinds(world: World, rng: np.random.Generator, n: int) -> np.ndarray:
-    """Carve each kind's share out of the chunk by stochastic rounding; the rest is ordinary."""
-    kind = np.full(n, ORDINARY, dtype=np.int64)
-    perm = rng.permutation(n)
-    pos = 0
-    for name, rate in world.rates.kind_rates().items():
-        draw = rng.random()
-        if world.days < MIN_DAYS.get(name, 1):
-            rate = 0.0
-        if name == "national_roamer" and len(world.operators) < 2:
-            rate = 0.0
-        count = min(int(rate * n + draw), n - pos)
-        kind[perm[pos : pos + count]] = K[name]
-        pos += count
-    return kind
-
-
-def allocate_serials(
-    tacs: np.ndarray, widths: np.ndarray, chunk: int, capacity: int, base: np.ndarray
-) -> np.ndarray:
-    """Unique serials per TAC: chunk c owns offsets [c * capacity, (c + 1) * capacity).
-
-    Offsets start at the TAC's random `base` and wrap within the allocated span, so serials
-    look scattered yet never collide. A device of width 2 (dual SIM) takes two consecutive
-    serials and gets the first; at the end of the span its second is 900000, never allocated.
-    """
-    order = np.argsort(tacs, kind="stable")
-    t, w = tacs[order], widths[order]
-    before = np.cumsum(w) - w
-    first = np.r_[True, t[1:] != t[:-1]]
-    group_start = np.maximum.accumulate(np.where(first, np.arange(t.size), 0))
-    offset = before - before[group_start]
-    if t.size and int((offset + w).max()) > capacity:
-        raise InputError(
-            "too many devices of one model for this many subscribers: lower the kind rates",
-            field="rates",
-        )
-    serials = np.empty_like(tacs)
-    serials[order] = SERIAL_BASE + (base[t] + chunk * capacity + offset) % SERIAL_SPAN
-    return serials
-
-
-def _rat_habits(rng: np.random.Generator, masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each device's usual RAT (its best) and the one it adds on some days (the next best)."""
-    base = np.zeros_like(masks)
-    extra = np.zeros_like(masks)
-    for bit in (radio.GERAN, radio.UTRAN, radio.EUTRAN, radio.NR):
-        has = (masks & bit) != 0
-        extra = np.where(has, base, extra)
-        base = np.where(has, bit, base)
-    iot_ltem = (masks & radio.LTEM) != 0
-    base = np.where(
-        iot_ltem, np.where(rng.random(masks.size) < 0.5, radio.LTEM, radio.EUTRAN), base
-    )
-    extra = np.where(iot_ltem, 0, extra)
-    nbiot = masks == radio.NBIOT
-    base = np.where(nbiot, radio.NBIOT, base)
-    return base, extra
-
-
-def build_chunk(world: World, chunk: int) -> Chunk:
-    """Generate chunk `chunk` of the subscribers; deterministic in (world, chunk)."""
-    rng = world.chunk_rng(chunk)
-    cat = world.catalog
-    days = world.days
-    lo = chunk * CHUNK_SIZE
-    n = min(CHUNK_SIZE, world.subscribers - lo)
-    g = lo + np.arange(n, dtype=np.int64)
-    n_ops = len(world.operators)
-    kind = _assign_kinds(world, rng, n)
-    op = np.searchsorted(world.op_cumulative, rng.random(n), side="right").clip(0, n_ops - 1)
-    region = np.searchsorted(_REGION_CUMULATIVE, rng.random(n), side="right").clip(0, 9)
-    p = rng.uniform(0.55, 1.0, n)
-    svn = rng.integers(1, 99, n)
-    sv_flag = rng.random(n) < world.rates.imeisv_as_imei
-
-    tac_a = pick(rng, world.phone_pool, n)
-    is_iot = kind == K["iot"]
-    tac_a[is_iot] = pick(rng, world.iot_pool, int(is_iot.sum()))
-    is_fake = kind == K["counterfeit"]
-    tac_a[is_fake] = rng.choice(cat.counterfeit, int(is_fake.sum()))
-    rule = rng.integers(0, len(RAT_MISMATCH), n)
-    for r in range(len(RAT_MISMATCH)):
-        sel = (kind == K["rat_mismatch"]) & (rule == r)
-        tac_a[sel] = pick(rng, world.mismatch_pools[r], int(sel.sum()))
-    tac_b = pick(rng, world.phone_pool, n)
-    need_b = (kind == K["phone_change"]) | (kind == K["stolen"])
-    width_a = np.where(kind == K["dual_sim"], 2, 1)
-    # Phones reported stolen in the year before the window and never seen since.
-    n_old = int(world.rates.stolen * n * OLD_THEFTS + rng.random())
-    tac_old = pick(rng, world.phone_pool, n_old)
-    n_b = int(need_b.sum())
-    serials = allocate_serials(
-        np.r_[tac_a, tac_b[need_b], tac_old],
-        np.r_[width_a, np.ones(n_b + n_old, np.int64)],
-        chunk,
-        world.serial_capacity,
-        world.serial_base,
-    )
-    serial_b = np.zeros(n, dtype=np.int64)
-    serial_b[need_b] = serials[n : n + n_b]
-    imei_old = with_check_digits(cat.tac[tac_old] * 10**6 + serials[n + n_b :])
-    body_a = cat.tac[tac_a] * 10**6 + serials[:n]
-    imei_a = with_check_digits(body_a)
-    imei_a2 = with_check_digits(body_a + 1)
-    imei_b = with_check_digits(cat.tac[tac_b] * 10**6 + serial_b)
-    rats_a = cat.rats_of(tac_a)
-    base_a, extra_a = _rat_habits(rng, rats_a)
-    base_b, extra_b = _rat_habits(rng, cat.rats_of(tac_b))
-    own_imsi = numbering.imsis(world.op_mcc_mnc[op], Role.OWN, g)
-    own_msisdn = numbering.msisdns(world.country_code, Role.OWN, g)
-    random_op = np.searchsorted(world.op_cumulative, rng.random(n), side="right").clip(0, n_ops - 1)
-    change_day = rng.integers(1, max(days, 2), n)
-    truth: dict[str, list[tuple[str, ...]]] = {name: [] for name in TRUTH_COLUMNS}
-    date = world.dates
-
-    # The primary stream: the subscriber's own SIM in its first device, adjusted per kind.
-    s_imsi, s_msisdn, s_op = own_imsi.copy(), own_msisdn.copy(), op.copy()
-    s_region, s_base, s_extra = region.copy(), base_a.copy(), extra_a.copy()
-    s_start, s_end = np.zeros(n, np.int64), np.full(n, days, np.int64)
-    s_p = np.where(kind == ORDINARY, p, 1.0)
-    special = np.full(n, None, dtype=object)  # IMEI text overriding the device's, if any
-    op_sv = np.array([profile.imeisv_as_imei for profile in world.operators], dtype=bool)
-    b = StreamBuilder()
-
-    ix = np.flatnonzero(kind == K["inbound_roamer"])
-    if ix.size:
-        home = rng.integers(0, len(FOREIGN), ix.size)
-        mcc_mnc = np.array([int(FOREIGN[h][0]) for h in home.tolist()], dtype=np.int64)
-        codes = np.array([FOREIGN[h][1] for h in home.tolist()], dtype=np.int64)
-        s_imsi[ix] = numbering.imsis(mcc_mnc, Role.OWN, g[ix])
-        s_msisdn[ix] = numbering.foreign_msisdns(codes, g[ix])
-        s_op[ix] = rng.integers(0, n_ops, ix.size)
-        s_region[ix] = rng.choice([0, 1], ix.size)  # capital and coast: airports, beaches
-        s_start[ix] = rng.integers(0, days, ix.size)
-        s_end[ix] = np.minimum(days, s_start[ix] + rng.integers(2, 11, ix.size))
-        for j, i in enumerate(ix.tolist()):
-            truth["roamers"].append(
-                (
-                    str(s_imsi[i]),
-                    str(s_msisdn[i]),
-                    "inbound",
-                    FOREIGN[home[j]][0],
-                    world.operators[s_op[i]].id,
-                    date[s_start[i]],
-                    date[s_end[i] - 1],
-                )
+def _inbound_roamers(c: Cohort) -> None:
+    """Foreign SIMs visiting for 2-10 days, around the capital and the coast."""
+    ix = c.of("inbound_roamer")
+    if not ix.size:
+        return
+    rng, world, days, date = c.rng, c.world, c.world.days, c.world.dates
+    home = rng.integers(0, len(FOREIGN), ix.size)
+    mcc_mnc = np.array([int(FOREIGN[h][0]) for h in home.tolist()], dtype=np.int64)
+    codes = np.array([FOREIGN[h][1] for h in home.tolist()], dtype=np.int64)
+    c.s_imsi[ix] = numbering.imsis(mcc_mnc, Role.OWN, c.g[ix])
+    c.s_msisdn[ix] = numbering.foreign_msisdns(codes, c.g[ix])
+    c.s_op[ix] = rng.integers(0, len(world.operators), ix.size)
+    c.s_region[ix] = rng.choice([0, 1], ix.size)  # capital and coast: airports, beaches
+    c.s_start[ix] = rng.integers(0, days, ix.size)
+    c.s_end[ix] = np.minimum(days, c.s_start[ix] + rng.integers(2, 11, ix.size))
+    for j, i in enumerate(ix.tolist()):
+        c.truth["roamers"].append(
+            (
+                str(c.s_imsi[i]),
+                str(c.s_msisdn[i]),
+                "inbound",
+                FOREIGN[home[j]][0],
+                world.operators[c.s_op[i]].id,
+                date[c.s_start[i]],
+                date[c.s_end[i] - 1],
             )
-
-    ix = np.flatnonzero(kind == K["national_roamer"])
-    if ix.size:
-        s_op[ix] = (op[ix] + rng.integers(1, n_ops, ix.size)) % n_ops
-        for i in ix.tolist():
-            truth["roamers"].append(
-                (
-                    str(own_imsi[i]),
-                    str(own_msisdn[i]),
-                    "national",
-                    world.operators[op[i]].mcc_mnc,
-                    world.operators[s_op[i]].id,
-                    date[0],
-                    date[days - 1],
-                )
-            )
-
-    ix = np.flatnonzero(kind == K["dual_sim"])
-    if ix.size:
-        op2 = random_op[ix]
-        imsi2 = numbering.imsis(world.op_mcc_mnc[op2], Role.SECOND, g[ix])
-        b.add(
-            imei=imei_a2[ix],
-            svn=svn[ix],
-            imsi=imsi2,
-            msisdn=numbering.msisdns(world.country_code, Role.SECOND, g[ix]),
-            op=op2,
-            region=region[ix],
-            rats=base_a[ix],
-            extra=extra_a[ix],
-            start=0,
-            end=days,
-            p=p[ix],
-        )
-        for k, i in enumerate(ix.tolist()):
-            truth["dual_sim"].append(
-                (f"{imei_a[i]:015d}", f"{imei_a2[i]:015d}", str(own_imsi[i]), str(imsi2[k]))
-            )
-
-    ix = np.flatnonzero(kind == K["sim_swap"])
-    if ix.size:
-        s_end[ix] = change_day[ix]
-        new = numbering.imsis(world.op_mcc_mnc[op[ix]], Role.SWAPPED, g[ix])
-        b.add(
-            imei=imei_a[ix],
-            svn=svn[ix],
-            imsi=new,
-            msisdn=own_msisdn[ix],
-            op=op[ix],
-            region=region[ix],
-            rats=base_a[ix],
-            extra=extra_a[ix],
-            start=change_day[ix],
-            end=days,
-        )
-        for k, i in enumerate(ix.tolist()):
-            truth["sim_swaps"].append(
-                (
-                    str(own_msisdn[i]),
-                    f"{imei_a[i]:015d}",
-                    str(own_imsi[i]),
-                    str(new[k]),
-                    date[change_day[i]],
-                )
-            )
-
-    ix = np.flatnonzero(kind == K["phone_change"])
-    if ix.size:
-        s_end[ix] = change_day[ix]
-        b.add(
-            imei=imei_b[ix],
-            svn=svn[ix],
-            imsi=own_imsi[ix],
-            msisdn=own_msisdn[ix],
-            op=op[ix],
-            region=region[ix],
-            rats=base_b[ix],
-            extra=extra_b[ix],
-            start=change_day[ix],
-            end=days,
-        )
-        resold = rng.random(ix.size) < world.rates.resale
-        resale_day = change_day[ix] + rng.integers(0, 4, ix.size)
-        resold &= resale_day < days
-        sold = ix[resold]
-        buyer_op = random_op[sold]
-        buyer = numbering.imsis(world.op_mcc_mnc[buyer_op], Role.BUYER, g[sold])
-        b.add(
-            imei=imei_a[sold],
-            svn=svn[sold],
-            imsi=buyer,
-            msisdn=numbering.msisdns(world.country_code, Role.BUYER, g[sold]),
-            op=buyer_op,
-            region=rng.integers(0, 10, sold.size),
-            rats=base_a[sold],
-            extra=extra_a[sold],
-            start=resale_day[resold],
-            end=days,
-        )
-        buyers = dict(zip(sold.tolist(), buyer.tolist(), strict=True))
-        resales = dict(zip(sold.tolist(), resale_day[resold].tolist(), strict=True))
-        for i in ix.tolist():
-            truth["device_changes"].append(
-                (
-                    str(own_imsi[i]),
-                    f"{imei_a[i]:015d}",
-                    f"{imei_b[i]:015d}",
-                    date[change_day[i]],
-                    str(buyers.get(i, "")),
-                    date[resales[i]] if i in resales else "",
-                )
-            )
-
-    ix = np.flatnonzero(kind == K["clone"])
-    if ix.size:
-        _clones(world, rng, b, truth, ix, g, op, region, svn, imei_a, own_imsi, base_a, extra_a)
-
-    for i in np.flatnonzero(kind == K["counterfeit"]).tolist():
-        truth["counterfeit_unallocated_tac"].append(
-            (f"{imei_a[i]:015d}", f"{cat.tac[tac_a[i]]:08d}", str(own_imsi[i]))
         )
 
-    ix = np.flatnonzero(kind == K["rat_mismatch"])
-    if ix.size:
-        shown = np.array([RAT_MISMATCH[r][1] for r in rule[ix].tolist()], dtype=np.int64)
-        s_base[ix] = shown
-        s_extra[ix] = base_a[ix]
-        for k, i in enumerate(ix.tolist()):
-            truth["rat_mismatch"].append(
-                (
-                    f"{imei_a[i]:015d}",
-                    f"{cat.tac[tac_a[i]]:08d}",
-                    radio.codes(int(rats_a[i])),
-                    radio.codes(int(shown[k])),
-                    str(own_imsi[i]),
-                )
-            )
 
-    stolen_rows: list[tuple[int, str, str]] = []
-    ix = np.flatnonzero(kind == K["stolen"])
-    if ix.size:
-        theft = rng.integers(1, max(days - 1, 2), ix.size)
-        report = np.minimum(theft + rng.integers(0, 2, ix.size), days - 2)
-        s_end[ix] = theft
-        b.add(
-            imei=imei_b[ix],
-            svn=svn[ix],
-            imsi=own_imsi[ix],
-            msisdn=own_msisdn[ix],
-            op=op[ix],
-            region=region[ix],
-            rats=base_b[ix],
-            extra=extra_b[ix],
-            start=report + 1,
-            end=days,
-        )
-        reused = rng.random(ix.size) < world.rates.stolen_reuse
-        again = np.minimum(report + 1 + rng.integers(0, 3, ix.size), days - 1)
-        status = np.where(rng.random(ix.size) < 0.8, "stolen", "")
-        thieves = ix[reused]
-        thief_op = random_op[thieves]
-        thief_imsi = numbering.imsis(world.op_mcc_mnc[thief_op], Role.THIEF, g[thieves])
-        b.add(
-            imei=imei_a[thieves],
-            svn=svn[thieves],
-            imsi=thief_imsi,
-            msisdn=numbering.msisdns(world.country_code, Role.THIEF, g[thieves]),
-            op=thief_op,
-            region=rng.integers(0, 10, thieves.size),
-            rats=base_a[thieves],
-            extra=extra_a[thieves],
-            start=again[reused],
-            end=days,
-        )
-        for k, i in enumerate(ix.tolist()):
-            stolen_rows.append((int(imei_a[i]), date[report[k]], str(status[k])))
-        for k, i in enumerate(thieves.tolist()):
-            j = int(np.flatnonzero(ix == i)[0])
-            truth["stolen_reused"].append(
-                (
-                    f"{imei_a[i]:015d}",
-                    str(own_imsi[i]),
-                    str(thief_imsi[k]),
-                    date[report[j]],
-                    date[again[j]],
-                )
-            )
-
-    ix = np.flatnonzero(kind == K["null_test"])
+def _national_roamers(c: Cohort) -> None:
+    """Own-country SIMs on another operator's network all the time."""
+    ix = c.of("national_roamer")
+    if not ix.size:
+        return
+    world, n_ops = c.world, len(c.world.operators)
+    c.s_op[ix] = (c.op[ix] + c.rng.integers(1, n_ops, ix.size)) % n_ops
     for i in ix.tolist():
+        c.truth["roamers"].append(
+            (
+                str(c.own_imsi[i]),
+                str(c.own_msisdn[i]),
+                "national",
+                world.operators[c.op[i]].mcc_mnc,
+                world.operators[c.s_op[i]].id,
+                world.dates[0],
+                world.dates[world.days - 1],
+            )
+        )
+
+
+def _dual_sims(c: Cohort) -> None:
+    """The second SIM of a dual-SIM phone, on the phone's second IMEI."""
+    ix = c.of("dual_sim")
+    if not ix.size:
+        return
+    world = c.world
+    op2 = c.random_op[ix]
+    imsi2 = numbering.imsis(world.op_mcc_mnc[op2], Role.SECOND, c.g[ix])
+    c.b.add(
+        imei=c.imei_a2[ix],
+        svn=c.svn[ix],
+        imsi=imsi2,
+        msisdn=numbering.msisdns(world.country_code, Role.SECOND, c.g[ix]),
+        op=op2,
+        region=c.region[ix],
+        rats=c.base_a[ix],
+        extra=c.extra_a[ix],
+        start=0,
+        end=world.days,
+        p=c.p[ix],
+    )
+    for k, i in enumerate(ix.tolist()):
+        c.truth["dual_sim"].append(
+            (f"{c.imei_a[i]:015d}", f"{c.imei_a2[i]:015d}", str(c.own_imsi[i]), str(imsi2[k]))
+        )
+
+
+def _family_sharing(c: Cohort) -> None:
+    """A phone shared by two members of a family, each with a SIM, on alternate days."""
+    ix = c.of("family_sharing")
+    if not ix.size:
+        return
+    world = c.world
+    c.s_p[ix] = 0.5
+    op2 = c.random_op[ix]
+    imsi2 = numbering.imsis(world.op_mcc_mnc[op2], Role.SECOND, c.g[ix])
+    c.b.add(
+        imei=c.imei_a[ix],
+        svn=c.svn[ix],
+        imsi=imsi2,
+        msisdn=numbering.msisdns(world.country_code, Role.SECOND, c.g[ix]),
+        op=op2,
+        region=c.region[ix],
+        rats=c.base_a[ix],
+        extra=c.extra_a[ix],
+        start=0,
+        end=world.days,
+        p=0.5,
+    )
+    for k, i in enumerate(ix.tolist()):
+        c.truth["family_sharing"].append((f"{c.imei_a[i]:015d}", str(c.own_imsi[i]), str(imsi2[k])))
+
+
+def _sim_swaps(c: Cohort) -> None:
+    """Same number and phone, a new SIM from the change day on."""
+    ix = c.of("sim_swap")
+    if not ix.size:
+        return
+    world = c.world
+    c.s_end[ix] = c.change_day[ix]
+    new = numbering.imsis(world.op_mcc_mnc[c.op[ix]], Role.SWAPPED, c.g[ix])
+    c.b.add(
+        imei=c.imei_a[ix],
+        svn=c.svn[ix],
+        imsi=new,
+        msisdn=c.own_msisdn[ix],
+        op=c.op[ix],
+        region=c.region[ix],
+        rats=c.base_a[ix],
+        extra=c.extra_a[ix],
+        start=c.change_day[ix],
+        end=world.days,
+    )
+    for k, i in enumerate(ix.tolist()):
+        c.truth["sim_swaps"].append(
+            (
+                str(c.own_msisdn[i]),
+                f"{c.imei_a[i]:015d}",
+                str(c.own_imsi[i]),
+                str(new[k]),
+                world.dates[c.change_day[i]],
+            )
+        )
+
+
+def _phone_changes(c: Cohort) -> None:
+    """Same SIM in a new phone from the change day on; the old phone is often resold."""
+    ix = c.of("phone_change")
+    if not ix.size:
+        return
+    world, rng, days, date = c.world, c.rng, c.world.days, c.world.dates
+    c.s_end[ix] = c.change_day[ix]
+    c.b.add(
+        imei=c.imei_b[ix],
+        svn=c.svn[ix],
+        imsi=c.own_imsi[ix],
+        msisdn=c.own_msisdn[ix],
+        op=c.op[ix],
+        region=c.region[ix],
+        rats=c.base_b[ix],
+        extra=c.extra_b[ix],
+        start=c.change_day[ix],
+        end=days,
+    )
+    resold = rng.random(ix.size) < world.rates.resale
+    resale_day = c.change_day[ix] + rng.integers(0, 4, ix.size)
+    resold &= resale_day < days
+    sold = ix[resold]
+    buyer_op = c.random_op[sold]
+    buyer = numbering.imsis(world.op_mcc_mnc[buyer_op], Role.BUYER, c.g[sold])
+    c.b.add(
+        imei=c.imei_a[sold],
+        svn=c.svn[sold],
+        imsi=buyer,
+        msisdn=numbering.msisdns(world.country_code, Role.BUYER, c.g[sold]),
+        op=buyer_op,
+        region=rng.integers(0, 10, sold.size),
+        rats=c.base_a[sold],
+        extra=c.extra_a[sold],
+        start=resale_day[resold],
+        end=days,
+    )
+    buyers = dict(zip(sold.tolist(), buyer.tolist(), strict=True))
+    resales = dict(zip(sold.tolist(), resale_day[resold].tolist(), strict=True))
+    for i in ix.tolist():
+        c.truth["device_changes"].append(
+            (
+                str(c.own_imsi[i]),
+                f"{c.imei_a[i]:015d}",
+                f"{c.imei_b[i]:015d}",
+                date[c.change_day[i]],
+                str(buyers.get(i, "")),
+                date[resales[i]] if i in resales else "",
+            )
+        )
+
+
+def _unallocated(c: Cohort) -> None:
+    """Counterfeits (never-allocated TACs; some first seen late, their TAC long on the network)
+    and genuinely new models whose TAC is not in the catalog yet (first seen recently)."""
+    world, days, date = c.world, c.world.days, c.world.dates
+    ix = c.of("counterfeit")
+    late = c.rng.random(ix.size) < LATE_COUNTERFEITS
+    c.s_start[ix[late]] = np.maximum(0, days - c.rng.integers(1, 15, int(late.sum())))
+    for k, i in enumerate(ix.tolist()):
+        c.truth["counterfeit_unallocated_tac"].append(
+            (
+                f"{c.imei_a[i]:015d}",
+                f"{world.catalog.tac[c.tac_a[i]]:08d}",
+                str(c.own_imsi[i]),
+                date[c.s_start[i]],
+                "late_imei" if late[k] else "classic",
+            )
+        )
+    ix = c.of("brand_new_tac")
+    c.s_start[ix] = np.maximum(0, days - c.rng.integers(1, 15, ix.size))
+    for i in ix.tolist():
+        c.truth["brand_new_tac"].append(
+            (
+                f"{c.imei_a[i]:015d}",
+                f"{world.catalog.tac[c.tac_a[i]]:08d}",
+                str(c.own_imsi[i]),
+                date[c.s_start[i]],
+            )
+        )
+
+
+def _rat_mismatches(c: Cohort) -> None:
+    """Devices seen on a RAT their model cannot support (relabelled counterfeits)."""
+    ix = c.of("rat_mismatch")
+    if not ix.size:
+        return
+    shown = np.array([RAT_MISMATCH[r][1] for r in c.rule[ix].tolist()], dtype=np.int64)
+    c.s_base[ix] = shown
+    c.s_extra[ix] = c.base_a[ix]
+    for k, i in enumerate(ix.tolist()):
+        c.truth["rat_mismatch"].append(
+            (
+                f"{c.imei_a[i]:015d}",
+                f"{c.world.catalog.tac[c.tac_a[i]]:08d}",
+                radio.codes(int(c.rats_a[i])),
+                radio.codes(int(shown[k])),
+                str(c.own_imsi[i]),
+            )
+        )
+
+
+def _thefts(c: Cohort) -> None:
+    """Stolen phones: the owner moves to a new phone; the thief often uses the old one."""
+    ix = c.of("stolen")
+    if not ix.size:
+        return
+    world, rng, days, date = c.world, c.rng, c.world.days, c.world.dates
+    theft = rng.integers(1, max(days - 1, 2), ix.size)
+    report = np.minimum(theft + rng.integers(0, 2, ix.size), days - 2)
+    c.s_end[ix] = theft
+    c.b.add(
+        imei=c.imei_b[ix],
+        svn=c.svn[ix],
+        imsi=c.own_imsi[ix],
+        msisdn=c.own_msisdn[ix],
+        op=c.op[ix],
+        region=c.region[ix],
+        rats=c.base_b[ix],
+        extra=c.extra_b[ix],
+        start=report + 1,
+        end=days,
+    )
+    reused = rng.random(ix.size) < world.rates.stolen_reuse
+    again = np.minimum(report + 1 + rng.integers(0, 3, ix.size), days - 1)
+    status = np.where(rng.random(ix.size) < 0.8, "stolen", "")
+    thieves = ix[reused]
+    thief_op = c.random_op[thieves]
+    thief_imsi = numbering.imsis(world.op_mcc_mnc[thief_op], Role.THIEF, c.g[thieves])
+    c.b.add(
+        imei=c.imei_a[thieves],
+        svn=c.svn[thieves],
+        imsi=thief_imsi,
+        msisdn=numbering.msisdns(world.country_code, Role.THIEF, c.g[thieves]),
+        op=thief_op,
+        region=rng.integers(0, 10, thieves.size),
+        rats=c.base_a[thieves],
+        extra=c.extra_a[thieves],
+        start=again[reused],
+        end=days,
+    )
+    for k, i in enumerate(ix.tolist()):
+        c.stolen_rows.append((int(c.imei_a[i]), date[report[k]], str(status[k])))
+    for k, i in enumerate(thieves.tolist()):
+        j = int(np.flatnonzero(ix == i)[0])
+        c.truth["stolen_reused"].append(
+            (
+                f"{c.imei_a[i]:015d}",
+                str(c.own_imsi[i]),
+                str(thief_imsi[k]),
+                date[report[j]],
+                date[again[j]],
+            )
+        )
+
+
+def _odd_imeis(c: Cohort) -> None:
+    """Null and test IMEIs, all-same serials, and malformed IMEI text."""
+    rng, world = c.rng, c.world
+    for i in c.of("null_test").tolist():
         which = int(rng.integers(3))
         if which == 0:
             text, label = "000000000000000", "null"
@@ -399,12 +345,10 @@ def build_chunk(world: World, chunk: int) -> Chunk:
             label = "all_same_serial"
         else:
             text, label = world.test_imeis[int(rng.integers(len(world.test_imeis)))], "test_tac"
-        special[i] = text
-        truth["null_test_imeis"].append((text, label, str(own_imsi[i])))
-
-    ix = np.flatnonzero(kind == K["malformed"])
-    for i in ix.tolist():
-        text = f"{imei_a[i]:015d}"
+        c.special[i] = text
+        c.truth["null_test_imeis"].append((text, label, str(c.own_imsi[i])))
+    for i in c.of("malformed").tolist():
+        text = f"{c.imei_a[i]:015d}"
         which = int(rng.integers(3))
         if which == 0:
             at = int(rng.integers(8, 14))
@@ -413,157 +357,136 @@ def build_chunk(world: World, chunk: int) -> Chunk:
             text, label = text[:13], "13_digits"
         else:
             text, label = text + f"{int(rng.integers(100)):02d}", "17_digits"
-        special[i] = text
-        truth["malformed_imeis"].append((text, label, str(own_imsi[i])))
+        c.special[i] = text
+        c.truth["malformed_imeis"].append((text, label, str(c.own_imsi[i])))
 
-    ix = np.flatnonzero(kind == K["transient"])
-    if ix.size:
-        count = rng.integers(10, numbering.TRANSIENT_SIMS + 1, ix.size)
-        step = rng.integers(1, 21, ix.size)
-        owner = np.repeat(ix, count)
-        sim = np.arange(owner.size) - np.repeat(np.cumsum(count) - count, count)
-        msisdn = numbering.transient_msisdns(
-            world.country_code, g[owner], sim, np.repeat(step, count)
-        )
-        imsi = numbering.imsis(world.op_mcc_mnc[op[owner]], Role.TRANSIENT + sim, g[owner])
-        on_day = sim * days // np.repeat(count, count)
-        b.add(
-            imei=imei_a[owner],
-            svn=svn[owner],
-            imsi=imsi,
-            msisdn=msisdn,
-            op=op[owner],
-            region=region[owner],
-            rats=base_a[owner],
-            extra=extra_a[owner],
-            start=on_day,
-            end=on_day + 1,
-        )
-        firsts = np.cumsum(count) - count
-        for k, i in enumerate(ix.tolist()):
-            truth["transient_imeis"].append(
-                (f"{imei_a[i]:015d}", str(msisdn[firsts[k]]), str(step[k]), str(count[k]))
-            )
 
-    primary = kind != K["transient"]
-    ordinary_sv = (kind == ORDINARY) & sv_flag
-    b.add(
-        imei=imei_a[primary],
-        svn=svn[primary],
-        imsi=s_imsi[primary],
-        msisdn=s_msisdn[primary],
-        op=s_op[primary],
-        region=s_region[primary],
-        rats=s_base[primary],
-        extra=s_extra[primary],
-        start=s_start[primary],
-        end=s_end[primary],
-        p=s_p[primary],
-        special=special[primary],
-        sv_as_imei=(ordinary_sv & op_sv[s_op])[primary],
+def _transients(c: Cohort) -> None:
+    """One IMEI through many SIMs in sequence, numbers in an arithmetic series (SIM boxes)."""
+    ix = c.of("transient")
+    if not ix.size:
+        return
+    rng, world, days = c.rng, c.world, c.world.days
+    count = rng.integers(10, numbering.TRANSIENT_SIMS + 1, ix.size)
+    step = rng.integers(1, 21, ix.size)
+    owner = np.repeat(ix, count)
+    sim = np.arange(owner.size) - np.repeat(np.cumsum(count) - count, count)
+    msisdn = numbering.transient_msisdns(
+        world.country_code, c.g[owner], sim, np.repeat(step, count)
     )
-    for i in np.flatnonzero(ordinary_sv & op_sv[s_op]).tolist():
-        imei = f"{imei_a[i]:015d}"
-        truth["imeisv_as_imei"].append(
-            (imei, f"{imei[:14]}{svn[i]:02d}", world.operators[s_op[i]].id, str(own_imsi[i]))
+    imsi = numbering.imsis(world.op_mcc_mnc[c.op[owner]], Role.TRANSIENT + sim, c.g[owner])
+    on_day = sim * days // np.repeat(count, count)
+    c.b.add(
+        imei=c.imei_a[owner],
+        svn=c.svn[owner],
+        imsi=imsi,
+        msisdn=msisdn,
+        op=c.op[owner],
+        region=c.region[owner],
+        rats=c.base_a[owner],
+        extra=c.extra_a[owner],
+        start=on_day,
+        end=on_day + 1,
+    )
+    firsts = np.cumsum(count) - count
+    for k, i in enumerate(ix.tolist()):
+        c.truth["transient_imeis"].append(
+            (f"{c.imei_a[i]:015d}", str(msisdn[firsts[k]]), str(step[k]), str(count[k]))
         )
 
-    streams = b.finish(n_ops)
-    registration = registration_lines(world, rng, g, kind, tac_a, tac_b, imei_a, imei_a2, imei_b)
-    paired = ((kind == ORDINARY) & (rng.random(n) < world.rates.paired)) | (
-        (kind == K["clone"]) & (rng.random(n) < 0.5)
+
+def _primary_streams(c: Cohort) -> None:
+    """Every subscriber's primary stream (transients have none: their SIMs are the streams)."""
+    world = c.world
+    op_sv = np.array([profile.imeisv_as_imei for profile in world.operators], dtype=bool)
+    primary = c.kind != K["transient"]
+    ordinary_sv = (c.kind == ORDINARY) & c.sv_flag
+    c.b.add(
+        imei=c.imei_a[primary],
+        svn=c.svn[primary],
+        imsi=c.s_imsi[primary],
+        msisdn=c.s_msisdn[primary],
+        op=c.s_op[primary],
+        region=c.s_region[primary],
+        rats=c.s_base[primary],
+        extra=c.s_extra[primary],
+        start=c.s_start[primary],
+        end=c.s_end[primary],
+        p=c.s_p[primary],
+        special=c.special[primary],
+        sv_as_imei=(ordinary_sv & op_sv[c.s_op])[primary],
     )
-    pairing = pa.table(
+    for i in np.flatnonzero(ordinary_sv & op_sv[c.s_op]).tolist():
+        imei = f"{c.imei_a[i]:015d}"
+        c.truth["imeisv_as_imei"].append(
+            (imei, f"{imei[:14]}{c.svn[i]:02d}", world.operators[c.s_op[i]].id, str(c.own_imsi[i]))
+        )
+
+
+def _pairing(c: Cohort) -> pa.Table:
+    """The pairing list: a few ordinary subscribers, and clone victims whose variant pairs."""
+    n = c.g.size
+    paired = ((c.kind == ORDINARY) & (c.rng.random(n) < c.world.rates.paired)) | (
+        (c.kind == K["clone"]) & (c.rng.random(n) < 0.5) & c.clone_pairable
+    )
+    return pa.table(
         {
-            "imei": _imei_text(imei_a[paired]),
-            "imsi": pa.array(own_imsi[paired]).cast(pa.string()),
-            "msisdn": pa.array(own_msisdn[paired]).cast(pa.string()),
+            "imei": _imei_text(c.imei_a[paired]),
+            "imsi": pa.array(c.own_imsi[paired]).cast(pa.string()),
+            "msisdn": pa.array(c.own_msisdn[paired]).cast(pa.string()),
         }
     )
+
+
+def _stolen_list(c: Cohort) -> pa.Table:
+    """The stolen list: this window's reports, plus phones reported in the year before."""
+    world, rng = c.world, c.rng
     old_report = [
         (world.start - dt.timedelta(days=int(back))).strftime("%Y%m%d")
-        for back in rng.integers(1, 366, n_old).tolist()
+        for back in rng.integers(1, 366, c.n_old).tolist()
     ]
-    old_status = np.where(rng.random(n_old) < 0.8, "stolen", "").tolist()
-    stolen_rows += zip(imei_old.tolist(), old_report, old_status, strict=True)
-    stolen = pa.table(
+    old_status = np.where(rng.random(c.n_old) < 0.8, "stolen", "").tolist()
+    rows = c.stolen_rows + list(zip(c.imei_old.tolist(), old_report, old_status, strict=True))
+    return pa.table(
         {
-            "imei": [f"{r[0]:015d}" for r in stolen_rows],
-            "reporting_date": [r[1] for r in stolen_rows],
-            "status": [r[2] for r in stolen_rows],
+            "imei": [f"{r[0]:015d}" for r in rows],
+            "reporting_date": [r[1] for r in rows],
+            "status": [r[2] for r in rows],
         }
     )
-    return Chunk(streams, registration, pairing, stolen, truth)
 
 
-def _clones(
-    world: World,
-    rng: np.random.Generator,
-    b: StreamBuilder,
-    truth: dict[str, list[tuple[str, ...]]],
-    ix: np.ndarray,
-    g: np.ndarray,
-    op: np.ndarray,
-    region: np.ndarray,
-    svn: np.ndarray,
-    imei_a: np.ndarray,
-    own_imsi: np.ndarray,
-    base_a: np.ndarray,
-    extra_a: np.ndarray,
-) -> None:
-    """Clones of the devices `ix`: 1-3 each, from a day after the first, far from the genuine."""
-    days = world.days
-    first = rng.integers(max(1, days // 3), days, ix.size)
-    count = rng.integers(1, 4, ix.size)
-    owner = np.repeat(ix, count)  # subscriber of each clone
-    nth = np.arange(owner.size) - np.repeat(np.cumsum(count) - count, count)
-    c_op = rng.integers(0, len(world.operators), owner.size)
-    far = world.far
-    pick_far = (rng.random(owner.size) * np.array([far[r].size for r in region[owner]])).astype(int)
-    c_region = np.array([far[r][k] for r, k in zip(region[owner], pick_far, strict=True)])
-    c_imsi = numbering.imsis(world.op_mcc_mnc[c_op], Role.CLONE + nth, g[owner])
-    c_msisdn = np.zeros(owner.size, dtype=np.int64)
-    for j in range(3):
-        at = nth == j
-        c_msisdn[at] = numbering.msisdns(world.country_code, Role.CLONE + j, g[owner[at]])
-    c_start = np.minimum(np.repeat(first, count) + nth, days - 1)
-    c_svn = (svn[owner] + 1 + nth) % 100
-    b.add(
-        imei=imei_a[owner],
-        svn=c_svn,
-        imsi=c_imsi,
-        msisdn=c_msisdn,
-        op=c_op,
-        region=c_region,
-        rats=base_a[owner],
-        extra=extra_a[owner],
-        start=c_start,
-        end=days,
+def build_chunk(world: World, chunk: int) -> Chunk:
+    """Generate chunk `chunk` of the subscribers; deterministic in (world, chunk)."""
+    c = draw(world, chunk)
+    _inbound_roamers(c)
+    _national_roamers(c)
+    _dual_sims(c)
+    _family_sharing(c)
+    _sim_swaps(c)
+    _phone_changes(c)
+    add_clones(c)
+    _unallocated(c)
+    _rat_mismatches(c)
+    _thefts(c)
+    _odd_imeis(c)
+    _transients(c)
+    _primary_streams(c)
+    streams = c.b.finish(len(world.operators))
+    registration = registration_lines(
+        world,
+        c.rng,
+        c.g,
+        c.kind,
+        c.tac_a,
+        c.tac_b,
+        c.imei_a,
+        c.imei_a2,
+        c.imei_b,
+        c.registration_override,
     )
-    date = world.dates
-    ends = np.cumsum(count)
-    for k, i in enumerate(ix.tolist()):
-        mine = slice(ends[k] - count[k], ends[k])
-        imei = f"{imei_a[i]:015d}"
-        truth["clones"].append(
-            (
-                imei,
-                str(own_imsi[i]),
-                "|".join(map(str, c_imsi[mine].tolist())),
-                date[first[k]],
-                str(region[i]),
-                "|".join(map(str, c_region[mine].tolist())),
-            )
-        )
-        with_sv = [
-            n for n in range(mine.start, mine.stop) if world.operators[c_op[n]].imeisv_column
-        ]
-        if with_sv and world.operators[op[i]].imeisv_column:
-            truth["imeisv_conflict"].append(
-                (
-                    imei,
-                    f"{imei[:14]}{svn[i]:02d}",
-                    "|".join(f"{imei[:14]}{c_svn[n]:02d}" for n in with_sv),
-                    date[min(c_start[n] for n in with_sv)],
-                )
-            )
+    pairing = _pairing(c)
+    return Chunk(streams, registration, pairing, _stolen_list(c), c.truth)
+
+
+__all__ = ["CLONE_VARIANTS", "OLD_THEFTS", "Chunk", "allocate_serials", "build_chunk"]

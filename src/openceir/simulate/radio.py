@@ -1,6 +1,6 @@
 """Radio access technologies as operators report them: 3GPP RAT-Type codes or generation words.
 
-3GPP TS 29.212 / TS 29.274 RAT-Type values used in operator dumps (DESIGN §5): `001` UTRAN
+3GPP TS 29.212 / TS 29.274 RAT-Type values used in operator dumps (architecture §5): `001` UTRAN
 (3G), `002` GERAN (2G), `006` E-UTRAN (4G), `008` NB-IoT, `009` LTE-M, `010` NR (5G). Some
 operators send `2G|3G|4G|5G` words instead; NB-IoT and LTE-M are then reported as `4G`.
 Inside the simulator a set of RATs is a bitmask.

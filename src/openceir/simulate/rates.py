@@ -26,11 +26,13 @@ KINDS = (
     "null_test",
     "malformed",
     "transient",
+    "family_sharing",
+    "brand_new_tac",
 )
 ORDINARY = 0  # the kind code of an ordinary subscriber; other kinds are numbered from 1
 KIND_CODE = {name: i + 1 for i, name in enumerate(KINDS)}
 # Kinds that need this many days to unfold (a change needs a before and an after).
-MIN_DAYS = {"sim_swap": 2, "phone_change": 2, "clone": 2, "stolen": 3}
+MIN_DAYS = {"sim_swap": 2, "phone_change": 2, "clone": 2, "stolen": 3, "family_sharing": 2}
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Rates:
     null_test: float = 0.001  # null IMEIs, all-same serials, GSMA test TACs
     malformed: float = 0.001  # hex characters, 13 or 17 digits
     transient: float = 0.0002  # one IMEI with many MSISDNs in an arithmetic sequence
+    family_sharing: float = 0.0  # one phone, two family members' SIMs on alternate days
+    brand_new_tac: float = 0.0  # a model so new its TAC is not in the catalog yet
     resale: float = 0.5  # share of changed phones sold on to someone else
     stolen_reuse: float = 0.6  # share of stolen phones used again with a new SIM
     registered: float = 0.7  # share of legitimate devices on the registration list

@@ -1,7 +1,7 @@
 """Register rows a regulator receives: the DIRBS registration list of legitimate devices.
 
 Registered devices are those imported or produced legally (DIRBS registration list columns,
-DESIGN §5); counterfeit, tampered, null and malformed IMEIs and visitors' phones never are.
+architecture §5); counterfeit, tampered, null and malformed IMEIs and visitors' phones never are.
 Device ids group the IMEIs of one device (both IMEIs of a dual-SIM phone share one).
 """
 
@@ -38,12 +38,27 @@ def registration_lines(
     imei_a: np.ndarray,
     imei_a2: np.ndarray,
     imei_b: np.ndarray,
+    radio_override: np.ndarray | None = None,
 ) -> pa.Array:
-    """Registration-list CSV lines, newline-terminated: clone victims and stolen always."""
+    """Registration-list CSV lines, newline-terminated: clone victims and stolen always.
+
+    `radio_override` (per subscriber, None or text) replaces the radio interface of the
+    subscriber's first device: a registration that contradicts the TAC catalog.
+    """
     n = kind.size
     legit = ~np.isin(
         kind,
-        [K[k] for k in ("inbound_roamer", "counterfeit", "rat_mismatch", "null_test", "malformed")],
+        [
+            K[k]
+            for k in (
+                "inbound_roamer",
+                "counterfeit",
+                "rat_mismatch",
+                "null_test",
+                "malformed",
+                "brand_new_tac",  # the catalog has no model for it yet
+            )
+        ],
     )
     must = (kind == K["clone"]) | (kind == K["stolen"])
     reg_a = legit & ((rng.random(n) < world.rates.registered) | must)
@@ -72,6 +87,16 @@ def registration_lines(
         for m in world.catalog.models
     ]
     model = world.catalog.tac_model[tacs]
+    if radio_override is not None:
+        owners = np.r_[np.flatnonzero(reg_a), np.full(int(dual.sum()) + int(reg_b.sum()), -1)]
+        owners = owners[order]
+        for row in np.flatnonzero(owners >= 0).tolist():
+            text = radio_override[owners[row]]
+            if text is not None:
+                m = world.catalog.models[model[row]]
+                fields = (m.manufacturer, m.name, "whitelist", m.model_number, m.brand)
+                middle.append(",".join(_csv_field(v) for v in (*fields, m.kind.device_type, text)))
+                model[row] = len(middle) - 1
     imei_text = pc.utf8_lpad(pc.cast(pa.array(imeis), pa.string()), 15, "0")
     ids = pc.binary_join_element_wise(pc.cast(pa.array(device_id), pa.string()), "\n", "")
     return pc.binary_join_element_wise(imei_text, pa.array(middle).take(pa.array(model)), ids, ",")

@@ -1,7 +1,7 @@
 """One day of network traffic: which streams are seen, on which RATs, cells and times.
 
 Turns a chunk's streams into per-operator Arrow tables with the operator's columns
-(DESIGN §5 operator dump). Leading-zero loss, the spreadsheet export fault, is applied here
+(architecture §5 operator dump). Leading-zero loss, the spreadsheet export fault, is applied here
 to the one operator-day it hits.
 """
 

@@ -15,8 +15,11 @@ TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {
         "first_clone_date",
         "genuine_region",
         "clone_regions",
+        "variant",
     ),
-    "counterfeit_unallocated_tac": ("imei", "tac", "imsi"),
+    "counterfeit_unallocated_tac": ("imei", "tac", "imsi", "first_date", "variant"),
+    "brand_new_tac": ("imei", "tac", "imsi", "first_date"),
+    "family_sharing": ("imei", "imsi_1", "imsi_2"),
     "rat_mismatch": ("imei", "tac", "supported", "observed", "imsi"),
     "stolen_reused": (
         "imei",

@@ -60,6 +60,7 @@ class World:
     rat_text: tuple[pa.Array, ...]  # per operator, text of each RAT mask
     dates: tuple[str, ...]  # YYYYMMDD of each day
     serial_base: np.ndarray  # per TAC number, where its serials start within the span
+    clone_variants: tuple[str, ...] = ("classic",)  # population.CLONE_VARIANTS drawn from
 
     @property
     def n_chunks(self) -> int:
@@ -88,6 +89,7 @@ def build_world(
     rates: Rates,
     operators: list[OperatorProfile],
     country_code: str,
+    clone_variants: tuple[str, ...] = ("classic",),
 ) -> World:
     """Build the shared state; deterministic in its arguments."""
     rng = np.random.default_rng([seed, 0])
@@ -124,6 +126,7 @@ def build_world(
         rat_text=tuple(radio.dictionary(op.rat_words) for op in operators),
         dates=tuple((start + dt.timedelta(days=d)).strftime("%Y%m%d") for d in range(days)),
         serial_base=rng.integers(0, SERIAL_SPAN, catalog.tac.size),
+        clone_variants=tuple(clone_variants),
     )
 
 

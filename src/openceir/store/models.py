@@ -63,6 +63,8 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+from openceir.store import cases as _cases  # noqa: E402, F401  (cases, case_imeis, ...)
 from openceir.store import notify as _notify  # noqa: E402, F401  (notify_outbox, notify_codes)
+from openceir.store import registry as _registry  # noqa: E402, F401  (registry tables)
 from openceir.store import reports as _reports  # noqa: E402, F401  (registers its tables)
 from openceir.store import users as _users  # noqa: E402, F401  (users, sessions, OAuth clients)

@@ -13,6 +13,11 @@ bytes. Paths:
 N is written in 3-digit groups, every group but the last prefixed by 'x', so directory
 listings stay small: 1234067 is `x001/x234/067`. A tree of size S has, at level L,
 S >> 8L hashes: (S >> 8L) // 256 full tiles and, if the rest is non-zero, one partial.
+
+Bounds: a tree has at most 2**64 - 1 leaves, so a tile index is below MAX_INDEX = 2**56
+(at most six groups) and a path at most MAX_PATH characters; `parse_tile_path` checks the
+length before anything else, so a hostile path costs nothing, and rejects every
+non-canonical spelling (leading zero groups, `.p/256`, zero-padded widths or levels).
 """
 
 from __future__ import annotations
@@ -30,10 +35,11 @@ WIDTH = 1 << HEIGHT
 MAX_LEVEL = 63
 MAX_ENTRY = 0xFFFF
 ENTRIES = -1  # the level value of an entry bundle
+MAX_INDEX = 1 << 56  # tile indexes are below this: 2**64 leaves / 256 per tile
+MAX_PATH = len("tile/entries/x072/x057/x594/x037/x927/935.p/255")
 
-_INDEX = re.compile(r"((?:x[0-9]{3}/)*)([0-9]{3})")
 _PATH = re.compile(
-    r"tile/(entries|0|[1-9][0-9]?)/((?:x[0-9]{3}/)*[0-9]{3})(?:\.p/([1-9][0-9]{0,2}))?"
+    r"tile/(entries|0|[1-9][0-9]?)/((?:x[0-9]{3}/){0,5}[0-9]{3})(?:\.p/([1-9][0-9]{0,2}))?"
 )
 
 
@@ -65,8 +71,12 @@ def _encode_index(n: int) -> str:
 
 
 def tile_path(tile: Tile) -> str:
-    """The path of a tile; the inverse of `parse_tile_path`."""
-    if not (tile.level == ENTRIES or 0 <= tile.level <= MAX_LEVEL) or not 1 <= tile.width <= WIDTH:
+    """The path of a tile; the inverse of `parse_tile_path`. ValueError for an invalid tile."""
+    if (
+        not (tile.level == ENTRIES or 0 <= tile.level <= MAX_LEVEL)
+        or not 1 <= tile.width <= WIDTH
+        or not 0 <= tile.index < MAX_INDEX
+    ):
         raise ValueError(f"tiles: invalid tile {tile}")
     level = "entries" if tile.level == ENTRIES else str(tile.level)
     suffix = "" if tile.full else f".p/{tile.width}"
@@ -74,8 +84,12 @@ def tile_path(tile: Tile) -> str:
 
 
 def parse_tile_path(path: str) -> Tile:
-    """The tile named by a path; InvalidTilePath for anything non-canonical."""
-    m = _PATH.fullmatch(path)
+    """The tile named by a path; InvalidTilePath for anything non-canonical or out of range.
+
+    The inverse of `tile_path`: only the canonical spelling of a tile is accepted, at most
+    MAX_PATH characters, with index below MAX_INDEX.
+    """
+    m = _PATH.fullmatch(path) if len(path) <= MAX_PATH else None
     if not m:
         raise InvalidTilePath(f"not a tile path: {path[:80]!r}")
     level_text, index_text, width_text = m.groups()
@@ -84,9 +98,10 @@ def parse_tile_path(path: str) -> Tile:
     if len(groups) > 1 and groups[0] == "000":
         raise InvalidTilePath(f"tile index has a leading zero group: {path[:80]!r}")
     width = int(width_text) if width_text else WIDTH
-    if level > MAX_LEVEL or (width_text and width >= WIDTH):
-        raise InvalidTilePath(f"tile level or width out of range: {path[:80]!r}")
-    return Tile(level, int("".join(groups)), width)
+    index = int("".join(groups))
+    if level > MAX_LEVEL or (width_text and width >= WIDTH) or index >= MAX_INDEX:
+        raise InvalidTilePath(f"tile level, index or width out of range: {path[:80]!r}")
+    return Tile(level, index, width)
 
 
 def level_count(size: int, level: int) -> int:
@@ -178,6 +193,8 @@ def tile_hash_reader(size: int, read_tile: TileReader) -> HashReader:
 __all__ = [
     "ENTRIES",
     "HEIGHT",
+    "MAX_INDEX",
+    "MAX_PATH",
     "WIDTH",
     "InvalidTilePath",
     "Tile",

@@ -18,14 +18,16 @@ from openceir.access.tokens import Authority
 from openceir.resolve.record import ResolverContext
 from openceir.settings import Settings
 from openceir.store.session import connect
-from openceir.web import auth, errors, handles, ledger, lists, openapi, portal
+from openceir.web import auth, errors, handles, kym, ledger, lists, openapi, portal
+from openceir.web import cases as web_cases
 from openceir.web.body_limit import BodyLimit
 from openceir.web.headers import SecurityHeaders
 from openceir.web.rate_limit import RateLimits
 
 BODY_LIMITS: dict[str, int] = {
     "/api/v1/oauth2/token": token_endpoint.MAX_BODY,
-    "/ledger/witness/add-checkpoint": 16 * 1024,
+    "/ledger/witness/add-checkpoint": ledger.MAX_WITNESS_BODY,
+    "/api/v1/kym/bulk": kym.MAX_BULK_BODY,
 }
 """Bytes a request body may have, per route template (others: `body_limit.DEFAULT`).
 A route that takes uploads adds its own line here."""
@@ -70,6 +72,8 @@ def create_app(
 
     app.include_router(ledger.router(settings))
     app.include_router(lists.router(settings))
+    app.include_router(kym.router(settings))
+    web_cases.install(app, settings)
     openapi.install(app, BODY_LIMITS)
     app.add_middleware(BodyLimit, limits=BODY_LIMITS)
     app.add_middleware(SecurityHeaders)

@@ -9,7 +9,9 @@
     POST /ledger/witness/add-checkpoint   C2SP tlog-witness, when this CEIR witnesses others
 
 Only these names are served: tile paths are parsed strictly, so no other file of the ledger
-directory (the private key above all) can be reached.
+directory (the private key above all) can be reached. The add-checkpoint body is read as a
+stream and refused with 413 past MAX_WITNESS_BODY (a checkpoint, 63 proof lines and their
+signatures fit in a few KiB), so a huge body is never buffered.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from openceir.ledger.witness import Witness
 from openceir.settings import Settings
 from openceir.tlog.tiles import InvalidTilePath, parse_tile_path
 from openceir.tlog.witness import SIZE_CONTENT_TYPE, WitnessError
+from openceir.web.errors import problem
 
+MAX_WITNESS_BODY = 64 * 1024
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=5"
 TEXT = "text/plain; charset=utf-8"
@@ -36,7 +40,7 @@ BINARY = "application/octet-stream"
 
 def router(settings: Settings) -> APIRouter:
     """The `/ledger/` routes for the ledger in `<settings.data_dir>/ledger`."""
-    path = settings.data_dir / "ledger"
+    path = settings.paths.ledger
     files = LedgerFiles(path)
     cache = OpenLedger(path)
     api = APIRouter(prefix="/ledger", tags=["ledger"])
@@ -62,9 +66,10 @@ def router(settings: Settings) -> APIRouter:
         """A hash tile or entry bundle (C2SP tlog-tiles); full tiles never change."""
         name = f"tile/{rest}"
         try:
-            tile = parse_tile_path(name)
+            tile = parse_tile_path(name)  # strict and bounded: no file is opened before this
         except InvalidTilePath:
-            raise NotFound(f"{name} is not a tile path") from None
+            shown = name if len(name) <= 80 else name[:80] + "..."
+            raise NotFound(f"{shown} is not a tile path (C2SP tlog-tiles)") from None
         try:
             _, data = files.read_tile(tile)
         except NotFound:
@@ -84,7 +89,14 @@ def router(settings: Settings) -> APIRouter:
     @api.post("/witness/add-checkpoint", response_class=Response)
     async def add_checkpoint(request: Request) -> Response:
         """C2SP tlog-witness add-checkpoint: cosign another log's checkpoint if consistent."""
-        body = await request.body()
+        body = await _bounded_body(request, MAX_WITNESS_BODY)
+        if body is None:
+            return problem(
+                413,
+                "Content Too Large",
+                f"request body above {MAX_WITNESS_BODY} bytes; an add-checkpoint request is "
+                "a checkpoint and at most 63 proof lines",
+            )
         witness = Witness.open(path / "witness")
         try:
             line = await run_in_threadpool(witness.add_checkpoint, body)
@@ -95,6 +107,23 @@ def router(settings: Settings) -> APIRouter:
         return Response(line, media_type=TEXT, headers={"Cache-Control": "no-store"})
 
     return api
+
+
+async def _bounded_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it is known to exceed `limit` bytes.
+
+    A declared Content-Length above the limit is refused unread; otherwise the body is read
+    chunk by chunk and reading stops at the first chunk past the limit.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
 
 
 __all__ = ["router"]

@@ -151,3 +151,66 @@ def imeisv_conflict(src: Any, *, period_days: int = 30) -> Any:
         versions=sorted_set(pairs.svn_a),
         other_versions=sorted_set(pairs.svn_b),
     )
+
+
+@dimension("concurrent_sims")
+def concurrent_sims(
+    src: Any, *, min_days: int = 3, min_share: float = 0.9, period_days: int = 30
+) -> Any:
+    """IMEI used by two SIMs on the same days, day after day: two devices, not one shared.
+
+    A single-SIM phone carries one SIM at a time; a family sharing it, a resale or a SIM swap
+    puts the SIMs on different days, with the odd day in common. Two SIMs seen together on at
+    least `min_days` days and on at least `min_share` of the days the less active of the two
+    was seen are in two devices.
+    """
+    obs = seen(src, period_days).filter(lambda t: t.imei_key.notnull() & t.imsi.notnull())
+    per = obs.group_by("imei_key", "imei_raw", "month", "imsi").aggregate(
+        days=obs.day_mask.cast("int64").bit_or()
+    )
+    many = per.group_by("imei_key").aggregate(n=per.imsi.nunique())
+    many = many.filter(many.n >= 2).select(k=many.imei_key)
+    per = per.semi_join(many, per.imei_key == many.k)
+    a = per
+    b = per.view()
+    pairs = a.join(b, (a.imei_key == b.imei_key) & (a.month == b.month) & (a.imsi < b.imsi)).select(
+        imei_key=a.imei_key,
+        imei_raw=a.imei_raw,
+        imsi_a=a.imsi,
+        imsi_b=b.imsi,
+        both=bit_count(a.days.cast("int64") & b.days.cast("int64")),
+        days_a=bit_count(a.days.cast("int64")),
+        days_b=bit_count(b.days.cast("int64")),
+    )
+    # a SIM seen in a month the other was not still counts its days
+    own = per.group_by("imei_key", "imsi").aggregate(own_days=bit_count(per.days).sum())
+    pairs = pairs.group_by("imei_key", "imei_raw", "imsi_a", "imsi_b").aggregate(
+        together=pairs.both.sum()
+    )
+    oa = own.view()
+    ob = own.view()
+    pairs = pairs.join(oa, (pairs.imei_key == oa.imei_key) & (pairs.imsi_a == oa.imsi)).select(
+        pairs.imei_key,
+        pairs.imei_raw,
+        pairs.imsi_a,
+        pairs.imsi_b,
+        pairs.together,
+        a_days=oa.own_days,
+    )
+    pairs = pairs.join(ob, (pairs.imei_key == ob.imei_key) & (pairs.imsi_b == ob.imsi)).select(
+        pairs.imei_key,
+        pairs.imei_raw,
+        pairs.imsi_a,
+        pairs.imsi_b,
+        pairs.together,
+        least=ibis.least(pairs.a_days, ob.own_days),
+    )
+    pairs = pairs.filter((pairs.together >= min_days) & (pairs.least > 0))
+    pairs = pairs.mutate(share=rounded(pairs.together / pairs.least, 2))
+    hit = pairs.filter(pairs.share >= min_share)
+    sims = hit.select("imei_key", s=hit.imsi_a).union(hit.select("imei_key", s=hit.imsi_b))
+    sims = sims.group_by("imei_key").aggregate(imsis=sorted_set(sims.s))
+    per_imei = hit.group_by("imei_key", "imei_raw").aggregate(
+        days_together=hit.together.max(), share_together=hit.share.max()
+    )
+    return per_imei.join(sims, "imei_key")

@@ -5,7 +5,7 @@ ITU-T Q.5050 counterfeit indicators; TAC per 3GPP TS 23.003 §6.2).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import ibis
 
@@ -59,21 +59,41 @@ def test_tac(src: Sources) -> Any:
     return ids.filter(hit).mutate(tac=body.substr(0, 8))
 
 
+DIRBS_PREFIX_DELAYS: dict[str, int] = {"00": 32, "01": 40, "35": 20, "86": 19, "91": 20, "99": 69}
+"""DIRBS-Core's default reporting delays (days) per reporting body (the TAC's first two digits),
+from its GSMA allocation-to-appearance lag analysis: `prefix_delays: dirbs` in a rule file."""
+
+
 @dimension("tac_not_allocated")
 def tac_not_allocated(
-    src: Sources, *, reporting_delay_days: int = 30, prefix_delays: dict[str, int] | None = None
+    src: Sources,
+    *,
+    reporting_delay_days: int = 30,
+    prefix_delays: dict[str, int] | Literal["dirbs"] | None = None,
+    count_from: Literal["tac", "imei"] = "tac",
 ) -> Any:
     """IMEI whose TAC is not in the GSMA catalog, once the TAC's reporting delay has passed.
 
-    New TACs reach the catalog late: an IMEI first seen less than the delay ago (the delay of
-    the longest matching TAC prefix in `prefix_delays`, else `reporting_delay_days`) waits.
+    New TACs reach the catalog late, so the delay (of the longest matching TAC prefix in
+    `prefix_delays`, `dirbs` for DIRBS's preset, else `reporting_delay_days`) counts from the
+    TAC's first sighting on any network (`count_from: tac`): a counterfeit first seen
+    yesterday on a never-allocated TAC seen for months does not wait. `count_from: imei`
+    counts from each IMEI's own first sighting, as DIRBS does.
     """
     obs = seen(src).filter(lambda t: t.imei_key.notnull())
     per = obs.group_by("imei_key", "imei_raw").aggregate(first_seen=obs.first_seen.min())
     per = per.mutate(tac=tac_of(per), body=body_text(per))
     catalog = src.register("tac_catalog").select("tac")
     missing = per.anti_join(catalog, per.tac == catalog.tac)
-    delays = sorted((prefix_delays or {}).items(), key=lambda kv: -len(kv[0]))
+    if count_from == "tac":
+        tac_first = missing.group_by(t=missing.tac).aggregate(
+            tac_first_seen=missing.first_seen.min()
+        )
+        missing = missing.join(tac_first, missing.tac == tac_first.t).drop("t")
+    else:
+        missing = missing.mutate(tac_first_seen=missing.first_seen)
+    table = DIRBS_PREFIX_DELAYS if prefix_delays == "dirbs" else (prefix_delays or {})
+    delays = sorted(table.items(), key=lambda kv: -len(kv[0]))
     delay = ibis.literal(reporting_delay_days)
     if delays:
         case = ibis.cases(
@@ -84,8 +104,10 @@ def tac_not_allocated(
         case = delay
     due = missing.mutate(delay_days=case)
     as_of = ibis.literal(src.as_of)
-    due = due.filter(due.first_seen <= as_of - due.delay_days.as_interval("D"))
-    return due.select("imei_key", "imei_raw", "first_seen", "delay_days", tac=due.body[:8])
+    due = due.filter(due.tac_first_seen <= as_of - due.delay_days.as_interval("D"))
+    return due.select(
+        "imei_key", "imei_raw", "first_seen", "tac_first_seen", "delay_days", tac=due.body[:8]
+    )
 
 
 @dimension("stolen", needs_lake=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from openceir.errors import IntegrityError
-from openceir.ledger.audit import AuditError, verify_log
 from openceir.ledger.log import Log
+from openceir.ledger.verify import AuditError, verify_log
 from openceir.tlog import note
 
 ORIGIN = "ceir.testland.example/log"

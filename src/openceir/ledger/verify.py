@@ -1,4 +1,4 @@
-"""Auditing a whole log from its files: every entry, every tile, the signed root.
+"""Verifying a whole log from its files: every entry, every tile, the signed root.
 
 `verify_log` trusts nothing but the log's public key. It checks the checkpoint signature,
 recomputes every leaf hash from the entry bundles and every tree level from those, and

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from openceir.eir.events import CheckEventLog
+from openceir.eir.check_events import CheckEventLog
 
 T0 = 1_795_000_000.0  # 2026-11-18
 

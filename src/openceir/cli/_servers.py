@@ -1,4 +1,4 @@
-"""Run the CEIR's servers side by side (portal/API, N5g-eir, S13) as child processes.
+"""Run the CEIR's servers side by side (web API, N5g-eir, S13) as child processes.
 
 `openceir demo --serve` uses it so a person can try every interface on the demo data at once;
 each server is the ordinary `openceir` command, started with the data dir in its environment.
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openceir.errors import ConfigError
+from openceir.settings import DataPaths
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def commands(ports: Ports, host: str = "127.0.0.1") -> dict[str, list[str]]:
 
 def log_dir(data_dir: Path) -> Path:
     """Where the servers' output goes: `<data dir>/logs/<name>.log`."""
-    return data_dir / "logs"
+    return DataPaths(data_dir).logs
 
 
 def _listening(host: str, port: int) -> bool:
