@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from openceir.access.demo import DemoAccount, create_demo_users
 from openceir.classify.rules import load as load_rules
 from openceir.classify.run import classify
 from openceir.eir.from_lists import snapshot_from_run
@@ -50,6 +51,7 @@ class DemoReport:
 
     data_dir: Path
     steps: list[tuple[str, str]] = field(default_factory=list)
+    accounts: list[DemoAccount] = field(default_factory=list)
 
     def add(self, step: str, outcome: str) -> None:
         self.steps.append((step, outcome))
@@ -94,6 +96,7 @@ def run_demo(
         f"{engine.url.render_as_string(hide_password=True)} migrated; "
         f"operators {counts['added']} added, {counts['updated']} updated",
     )
+    report.accounts = create_demo_users(engine, settings)  # one portal account per role
 
     today = today or dt.datetime.now(dt.UTC).date()
     start = today - dt.timedelta(days=days)

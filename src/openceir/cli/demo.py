@@ -55,6 +55,7 @@ def register(app: typer.Typer) -> None:
         for step, outcome in report.steps:
             table.add_row(step, outcome)
         console.print(table)
+        _print_accounts(report.accounts)
         env = f"OPENCEIR_DATA_DIR={report.data_dir}"
         console.print("Try:", markup=False)
         for line in (
@@ -70,6 +71,24 @@ def register(app: typer.Typer) -> None:
             _serve(report.data_dir, Ports(web_port, eir_port, s13_port))
 
 
+def _print_accounts(accounts) -> None:
+    """The demo's portal accounts: one per role (the admin's second factor as a TOTP secret)."""
+    if not accounts:
+        return
+    table = Table(title="Portal accounts (demo only)")
+    for column in ("user", "role", "scope", "password", "TOTP secret"):
+        table.add_column(column)
+    for account in accounts:
+        table.add_row(
+            account.username,
+            account.role,
+            account.scope,
+            account.password,
+            account.totp_secret or "",
+        )
+    console.print(table)
+
+
 def _serve(data_dir: Path, ports: Ports) -> None:
     """Run every server on the demo data until Ctrl-C."""
     with running(data_dir, ports) as procs:
@@ -77,7 +96,7 @@ def _serve(data_dir: Path, ports: Ports) -> None:
             f"Serving the demo (logs in {log_dir(data_dir)}); Ctrl-C stops:", markup=False
         )
         for line in (
-            f"web app  http://127.0.0.1:{ports.web}/api/v1/docs",
+            f"portal   http://127.0.0.1:{ports.web}/  (sign in with an account above)",
             f"N5g-eir  http://127.0.0.1:{ports.eir}/n5g-eir-eic/v1/equipment-status"
             "?pei=imei-490154203237518",
             f"S13      127.0.0.1:{ports.s13} (Diameter, TCP)",
