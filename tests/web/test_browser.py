@@ -60,7 +60,7 @@ def _requirements() -> str | None:
 pytestmark = pytest.mark.skipif(_requirements() is not None, reason=str(_requirements()))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[tuple[str, dict[str, str | None]]]:
     """(base URL, TOTP secret per account) of the portal on uvicorn over a SQLite store."""
     root = tmp_path_factory.mktemp("browser")
@@ -86,7 +86,7 @@ def site(tmp_path_factory) -> Iterator[tuple[str, dict[str, str | None]]]:
     dispose_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -96,13 +96,13 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
     """Where screenshots go (printed by the test run's tmp dir, kept for review)."""
     return tmp_path_factory.mktemp("screenshots")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def states(browser, site) -> dict[str, dict]:
     """Signed-in browser state per account, each made once (a TOTP code works only once)."""
     made: dict[str, dict] = {}
