@@ -9,9 +9,10 @@ scalar `openceir.identifiers.imei` functions, so both forms agree on every input
 The SQL forms return DuckDB expressions to embed in queries over a text column:
 
 >>> import duckdb
->>> duckdb.sql("SELECT " + imei_key_sql("'49-015420-323751-8'")).fetchall()[0][0]
+>>> con = duckdb.connect()  # its own connection: the default one is shared by the process
+>>> con.sql("SELECT " + imei_key_sql("'49-015420-323751-8'")).fetchall()[0][0]
 49015420323751
->>> duckdb.sql("SELECT " + luhn_valid_sql("'490154203237519'")).fetchall()[0][0]
+>>> con.sql("SELECT " + luhn_valid_sql("'490154203237519'")).fetchall()[0][0]
 False
 >>> keys, valid = imei_keys(["490154203237518", "490154203237519", "IMEI:49015420323751", "x"])
 >>> keys.tolist(), valid.tolist()
